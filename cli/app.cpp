@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#include "cli/app.hpp"
+
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/loopback_demo.hpp"
+#include "engine/uring_probe.hpp"
+
+namespace pcp::cli {
+namespace {
+
+int cmd_doctor(bool json)
+{
+    auto f = engine::probe_uring();
+    if (json) {
+        std::printf("{\"event\":\"doctor\",\"kernel\":\"%s\",\"io_uring\":%s,\"built_with_io_uring\":%s,"
+                    "\"send_zc\":%s,\"multishot_accept\":%s,\"buffer_rings\":%s,\"registered_buffers\":%s}\n",
+                    f.kernel.c_str(), f.available ? "true" : "false", engine::built_with_io_uring() ? "true" : "false",
+                    f.send_zc ? "true" : "false", f.multishot_accept ? "true" : "false",
+                    f.buffer_rings ? "true" : "false", f.registered_buffers ? "true" : "false");
+    } else {
+        std::printf("kernel %s\nbackend: %s\nio_uring: %s\n", f.kernel.c_str(),
+                    engine::built_with_io_uring() ? "io_uring" : "epoll",
+                    f.available ? "available" : ("unavailable: " + f.error).c_str());
+        std::printf("  SEND_ZC %s, multishot accept %s, buffer rings %s, registered buffers %s\n",
+                    f.send_zc ? "yes" : "no", f.multishot_accept ? "yes" : "no", f.buffer_rings ? "yes" : "no",
+                    f.registered_buffers ? "yes" : "no");
+    }
+    return f.available || !engine::built_with_io_uring() ? exit_ok : exit_error;
+}
+
+/// The io_uring build cannot fall back at run time: check before any io_context exists.
+bool engine_usable()
+{
+    if (!engine::built_with_io_uring()) {
+        return true;
+    }
+    auto f = engine::probe_uring();
+    if (!f.available) {
+        std::fprintf(stderr, "pcp: %s\n", engine::uring_unavailable_message(f).c_str());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int run(int argc, char** argv)
+{
+    CLI::App app{"pcp — copy files between computers with a short code, over libp2p"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("pcp ") + PCP_VERSION);
+
+    bool json = false;
+    auto* doctor = app.add_subcommand("doctor", "Report what this kernel offers the engine (io_uring features)");
+    doctor->add_flag("--json", json, "One JSON object on stdout");
+
+    auto* selftest = app.add_subcommand("selftest", "Engine self-tests that need no peer");
+    selftest->require_subcommand(1);
+    loopback_options lo;
+    std::string size = "1GiB";
+    auto* loop = selftest->add_subcommand("loopback", "Stream bytes over TCP 127.0.0.1 through the engine and print the rate");
+    loop->add_option("--bytes", lo.bytes, "Bytes to send")->capture_default_str();
+    loop->add_option("--chunk", lo.chunk, "Write size")->capture_default_str();
+    loop->add_flag("--json", lo.json, "One JSON object on stdout");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? exit_ok : exit_usage;
+    }
+
+    if (doctor->parsed()) {
+        return cmd_doctor(json);
+    }
+    if (!engine_usable()) {
+        return exit_error;
+    }
+    if (loop->parsed()) {
+        return run_loopback_demo(lo);
+    }
+    return exit_usage;
+}
+
+} // namespace pcp::cli

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+#include "engine/core_pool.hpp"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <spdlog/spdlog.h>
+
+namespace pcp::engine {
+
+core_pool::core_pool(core_pool_options opts) : pin_(opts.pin)
+{
+    std::size_t n = opts.cores ? opts.cores : std::max(1u, std::thread::hardware_concurrency());
+    cores_.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        auto c = std::make_unique<core>();
+        c->guard.emplace(c->ctx.get_executor());
+        cores_.push_back(std::move(c));
+    }
+}
+
+core_pool::~core_pool()
+{
+    stop();
+    join();
+    // Destroy contexts in reverse order; each destroys the frames of its pending tasks.
+    while (!cores_.empty()) {
+        cores_.pop_back();
+    }
+}
+
+std::size_t core_pool::least_loaded_core() const noexcept
+{
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < cores_.size(); ++i) {
+        if (cores_[i]->load.load(std::memory_order_relaxed) < cores_[best]->load.load(std::memory_order_relaxed)) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+void core_pool::run_core(std::size_t i)
+{
+    if (pin_) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(static_cast<int>(i % CPU_SETSIZE), &set);
+        if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0) {
+            spdlog::warn("engine: could not pin core {} to its CPU", i);
+        }
+    }
+    for (;;) {
+        try {
+            cores_[i]->ctx.run();
+            return;
+        } catch (const std::exception& e) {
+            // A detached root task threw: an invariant broke. Log, and keep the core alive.
+            spdlog::error("engine: core {}: unhandled exception: {}", i, e.what());
+        }
+    }
+}
+
+void core_pool::start()
+{
+    if (started_) {
+        return;
+    }
+    started_ = true;
+    for (std::size_t i = 1; i < cores_.size(); ++i) {
+        cores_[i]->thread = std::thread([this, i] { run_core(i); });
+    }
+}
+
+void core_pool::run()
+{
+    start();
+    run_core(0);
+}
+
+void core_pool::stop() noexcept
+{
+    stopping_.store(true);
+    for (auto& c : cores_) {
+        c->ctx.stop();
+    }
+}
+
+void core_pool::join()
+{
+    for (auto& c : cores_) {
+        if (c->thread.joinable()) {
+            c->thread.join();
+        }
+    }
+}
+
+} // namespace pcp::engine
