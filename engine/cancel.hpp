@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/errc.hpp"
+#include "engine/clock.hpp"
 #include "engine/task.hpp"
 
 namespace pcp::engine {

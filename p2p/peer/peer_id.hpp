@@ -10,8 +10,14 @@
 
 #include "engine/bytes.hpp"
 #include "engine/result.hpp"
+#include "p2p/peer/multibase.hpp"
 
 namespace pcp::p2p::peer {
+
+/// Serialized PublicKey protobufs up to this size are embedded (identity multihash) in the ID.
+inline constexpr std::size_t max_identity_peer_id_key_size = 42;
+/// Longest peer ID text accepted by from_string.
+inline constexpr std::size_t max_peer_id_text_size = 256;
 
 /// A peer ID: holds the raw multihash bytes (what binary protocols carry).
 class peer_id {
@@ -25,6 +31,10 @@ public:
     [[nodiscard]] const byte_buffer& bytes() const noexcept { return mh_; }
     /// base58btc of the multihash.
     [[nodiscard]] std::string to_string() const;
+    /// CIDv1 text form (codec libp2p-key), base32 `bafz…` by default.
+    [[nodiscard]] std::string to_cid_string(multibase base = multibase::base32) const;
+    /// True when the public key is embedded (identity multihash), e.g. Ed25519 and secp256k1.
+    [[nodiscard]] bool is_identity() const noexcept;
     [[nodiscard]] bool empty() const noexcept { return mh_.empty(); }
 
     friend bool operator==(const peer_id&, const peer_id&) = default;

@@ -42,9 +42,7 @@ struct varint_result {
             if (b == 0 && i > 0) {
                 return {varint_status::not_minimal, 0, 0};
             }
-            if (i == max_varint_size - 1 && (b & 0x40)) {
-                return {varint_status::overflow, 0, 0}; // bit 63 set
-            }
+            // The ninth byte carries bits 56..62, so every 9-byte encoding fits in 63 bits.
             return {varint_status::ok, v, i + 1};
         }
     }

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#include "engine/buffer.hpp"
+#include "engine/bytes.hpp"
+#include "engine/clock.hpp"
+
+#include <gtest/gtest.h>
+
+namespace pcp {
+namespace {
+
+TEST(buffer_pool, hands_out_at_most_capacity_and_takes_back)
+{
+    buffer_pool pool(3, 64);
+    auto a = pool.acquire();
+    auto b = pool.acquire();
+    auto c = pool.acquire();
+    ASSERT_TRUE(a && b && c);
+    EXPECT_FALSE(pool.acquire());
+    EXPECT_EQ(pool.available(), 0u);
+    EXPECT_EQ(a.bytes().size(), 64u);
+    EXPECT_NE(a.bytes().data(), b.bytes().data());
+    b.release();
+    EXPECT_EQ(pool.available(), 1u);
+    auto d = pool.acquire();
+    EXPECT_TRUE(d);
+    {
+        pooled_buffer moved = std::move(d);
+        EXPECT_FALSE(d);
+        EXPECT_TRUE(moved);
+    }
+    EXPECT_EQ(pool.available(), 1u);
+}
+
+TEST(buffer_pool, buffers_are_contiguous_in_one_region)
+{
+    buffer_pool pool(4, 128);
+    EXPECT_EQ(pool.region().size(), 512u);
+    auto a = pool.acquire();
+    EXPECT_GE(a.bytes().data(), pool.region().data());
+    EXPECT_LE(a.bytes().data() + a.bytes().size(), pool.region().data() + pool.region().size());
+}
+
+TEST(bounded_queue, refuses_instead_of_growing)
+{
+    bounded_queue<int> q(2);
+    EXPECT_TRUE(q.push(1));
+    EXPECT_TRUE(q.push(2));
+    EXPECT_FALSE(q.push(3));
+    EXPECT_EQ(q.pop(), 1);
+    EXPECT_TRUE(q.push(4));
+    EXPECT_EQ(q.pop(), 2);
+    EXPECT_EQ(q.pop(), 4);
+    EXPECT_FALSE(q.pop().has_value());
+}
+
+TEST(manual_clock, moves_only_when_told)
+{
+    manual_clock c;
+    auto t0 = c.now();
+    c.advance(5s);
+    EXPECT_EQ(c.now() - t0, duration(5s));
+    c.set(t0); // never backwards
+    EXPECT_EQ(c.now() - t0, duration(5s));
+}
+
+TEST(bytes, hex_round_trip_and_rejects_bad_digits)
+{
+    auto b = from_hex("00ff10Ab");
+    ASSERT_TRUE(b);
+    EXPECT_EQ(to_hex(*b), "00ff10ab");
+    EXPECT_FALSE(from_hex("0"));
+    EXPECT_FALSE(from_hex("zz"));
+}
+
+} // namespace
+} // namespace pcp

@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: MIT
+# js <-> js self-test of the pinned js-libp2p 2.9.0 interop harness. setup.sh runs `npm ci`
+# (registry only) into the build tree; every libp2p node runs in a lo-only network namespace.
+# Skips (77) when node/npm are missing unless PCP_REQUIRE_INTEROP=1, or when namespaces are
+# unavailable unless PCP_REQUIRE_NETNS=1.
+add_test(NAME interop.js_selftest
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/selftest.sh ${PROJECT_BINARY_DIR}/interop-js)
+set_tests_properties(interop.js_selftest PROPERTIES
+  LABELS "interop"
+  SKIP_RETURN_CODE 77
+  TIMEOUT 300)

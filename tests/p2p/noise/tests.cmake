@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: MIT
+# Noise: wire codec, XX handshake machine, transport cipher states, and a two-machine simulation.
+pcp_test(noise_tests
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/wire_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/machine_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../../sim/noise_sim_test.cpp
+  DEPS pcp_noise)
