@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/loopback_demo.hpp"
+#include "cli/node_command.hpp"
 #include "engine/uring_probe.hpp"
 
 namespace pcp::cli {
@@ -67,6 +68,18 @@ int run(int argc, char** argv)
     loop->add_option("--chunk", lo.chunk, "Write size")->capture_default_str();
     loop->add_flag("--json", lo.json, "One JSON object on stdout");
 
+    node_options node_opts;
+    auto* node = app.add_subcommand("node", "Run a plain libp2p node until SIGINT/SIGTERM; prints its peer ID and addresses");
+    node->add_option("--listen", node_opts.listen, "Listen multiaddr (repeatable), e.g. /ip4/0.0.0.0/tcp/4001");
+    node->add_flag("--json", node_opts.json, "JSON lines on stdout: listening, peer_identified");
+
+    ping_options ping_opts;
+    auto* ping = app.add_subcommand("ping", "libp2p ping a peer (diagnostics)");
+    ping->add_option("MULTIADDR", ping_opts.target, "Peer address ending in /p2p/<peer ID>")->required();
+    ping->add_option("-c,--count", ping_opts.count, "Number of pings")->capture_default_str();
+    ping->add_option("--timeout", ping_opts.timeout_seconds, "Seconds to wait for the connection and for each pong")->capture_default_str();
+    ping->add_flag("--json", ping_opts.json, "JSON lines on stdout: pong, done, error");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -82,6 +95,12 @@ int run(int argc, char** argv)
     }
     if (loop->parsed()) {
         return run_loopback_demo(lo);
+    }
+    if (node->parsed()) {
+        return run_node(node_opts);
+    }
+    if (ping->parsed()) {
+        return run_ping(ping_opts);
     }
     return exit_usage;
 }

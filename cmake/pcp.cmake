@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
 # Helpers: one static library per folder, tests, fuzzers; compiler flags and sanitizers.
 
-set(PCP_WARNINGS -Wall -Wextra -Wpedantic -Wno-unused-parameter -Wshadow=local)
+set(PCP_WARNINGS -Wall -Wextra -Wpedantic -Wno-unused-parameter)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  list(APPEND PCP_WARNINGS -Wshadow=local)
+endif()
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   list(APPEND PCP_WARNINGS -Wno-gnu-zero-variadic-macro-arguments -Wno-deprecated-experimental-coroutine)
 endif()
@@ -42,6 +45,8 @@ function(pcp_library name)
       endif()
     endforeach()
     set_property(GLOBAL APPEND PROPERTY PCP_PURE_LIBS ${name})
+  elseif(PCP_PCH AND TARGET pcp_engine AND NOT name STREQUAL "pcp_engine")
+    target_precompile_headers(${name} REUSE_FROM pcp_engine)
   endif()
 endfunction()
 

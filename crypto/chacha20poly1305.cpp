@@ -12,15 +12,27 @@
 
 namespace pcp::crypto {
 namespace {
-EVP_CIPHER_CTX* as_ctx(void* p) noexcept { return static_cast<EVP_CIPHER_CTX*>(p); }
-auto* u8(std::byte* p) noexcept { return reinterpret_cast<unsigned char*>(p); }
-const auto* u8(const std::byte* p) noexcept { return reinterpret_cast<const unsigned char*>(p); }
+EVP_CIPHER_CTX* as_ctx(void* p) noexcept
+{
+    return static_cast<EVP_CIPHER_CTX*>(p);
+}
+auto* u8(std::byte* p) noexcept
+{
+    return reinterpret_cast<unsigned char*>(p);
+}
+const auto* u8(const std::byte* p) noexcept
+{
+    return reinterpret_cast<const unsigned char*>(p);
+}
 
 // OpenSSL takes int lengths: feed long inputs in chunks (ChaCha20's keystream position carries
 // over between EVP_CipherUpdate calls).
 constexpr std::size_t chunk = std::size_t{1} << 30;
 
-[[noreturn]] void openssl_broken() noexcept { std::abort(); }
+[[noreturn]] void openssl_broken() noexcept
+{
+    std::abort();
+}
 
 // Re-arm the keyed context for one message: direction, nonce, additional data.
 void start(EVP_CIPHER_CTX* ctx, int enc, const aead_nonce& nonce, bytes_view ad) noexcept
@@ -60,7 +72,10 @@ chacha20poly1305::chacha20poly1305(std::span<const std::byte, aead_key_size> key
     ctx_ = ctx;
 }
 
-chacha20poly1305::chacha20poly1305(chacha20poly1305&& o) noexcept : ctx_(std::exchange(o.ctx_, nullptr)) {}
+chacha20poly1305::chacha20poly1305(chacha20poly1305&& o) noexcept
+    : ctx_(std::exchange(o.ctx_, nullptr))
+{
+}
 
 chacha20poly1305& chacha20poly1305::operator=(chacha20poly1305&& o) noexcept
 {
@@ -71,7 +86,10 @@ chacha20poly1305& chacha20poly1305::operator=(chacha20poly1305&& o) noexcept
     return *this;
 }
 
-chacha20poly1305::~chacha20poly1305() { EVP_CIPHER_CTX_free(as_ctx(ctx_)); }
+chacha20poly1305::~chacha20poly1305()
+{
+    EVP_CIPHER_CTX_free(as_ctx(ctx_));
+}
 
 void chacha20poly1305::seal(const aead_nonce& nonce, bytes_view ad, std::span<std::byte> data,
                             std::span<std::byte, aead_tag_size> tag)
@@ -82,7 +100,8 @@ void chacha20poly1305::seal(const aead_nonce& nonce, bytes_view ad, std::span<st
     int outl = 0;
     unsigned char none[aead_tag_size]; // ChaCha20 is a stream cipher: Final writes nothing
     if (EVP_CipherFinal_ex(ctx, none, &outl) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, static_cast<int>(aead_tag_size), tag.data()) != 1) {
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, static_cast<int>(aead_tag_size),
+                            tag.data()) != 1) {
         openssl_broken();
     }
 }

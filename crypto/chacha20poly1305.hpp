@@ -46,7 +46,8 @@ public:
     ~chacha20poly1305();
 
     /// Encrypt `data` in place and write the 16-byte tag to `tag`. `ad` is authenticated only.
-    /// `data` and `tag` must not overlap. Any length is accepted (the caller enforces frame limits).
+    /// `data` and `tag` must not overlap. Any length is accepted (the caller enforces frame
+    /// limits).
     void seal(const aead_nonce& nonce, bytes_view ad, std::span<std::byte> data,
               std::span<std::byte, aead_tag_size> tag);
     /// Encrypt in place with the tag trailing: `buf` = plaintext || 16 bytes of room; afterwards it

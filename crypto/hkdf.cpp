@@ -11,10 +11,19 @@
 
 namespace pcp::crypto {
 namespace {
-const auto* u8(const std::byte* p) noexcept { return reinterpret_cast<const unsigned char*>(p); }
-auto* u8(std::byte* p) noexcept { return reinterpret_cast<unsigned char*>(p); }
+const auto* u8(const std::byte* p) noexcept
+{
+    return reinterpret_cast<const unsigned char*>(p);
+}
+auto* u8(std::byte* p) noexcept
+{
+    return reinterpret_cast<unsigned char*>(p);
+}
 
-[[noreturn]] void openssl_broken() noexcept { std::abort(); }
+[[noreturn]] void openssl_broken() noexcept
+{
+    std::abort();
+}
 
 // The HMAC algorithm is fetched once per process (fetching is the slow part of EVP_MAC).
 EVP_MAC* hmac_algorithm() noexcept
@@ -26,7 +35,8 @@ EVP_MAC* hmac_algorithm() noexcept
     return mac;
 }
 
-void hmac_parts(bytes_view key, bytes_view a, bytes_view b, std::span<std::byte, hash_size> out) noexcept
+void hmac_parts(bytes_view key, bytes_view a, bytes_view b,
+                std::span<std::byte, hash_size> out) noexcept
 {
     EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac_algorithm());
     if (ctx == nullptr) {
@@ -62,7 +72,8 @@ void hkdf(bytes_view ck, bytes_view ikm, std::span<std::byte, hash_size> out1,
     if (out3 != nullptr) {
         hmac_parts(temp, t2, {&three, 1}, *out3);
     }
-    // Outputs are written last so that they may alias the chaining key (MixKey updates ck in place).
+    // Outputs are written last so that they may alias the chaining key (MixKey updates ck in
+    // place).
     std::copy(t1.begin(), t1.end(), out1.begin());
     std::copy(t2.begin(), t2.end(), out2.begin());
     OPENSSL_cleanse(temp.data(), temp.size());

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // HMAC-SHA256 (RFC 2104) and Noise's HKDF (noiseprotocol.org §4.3: HKDF(chaining_key,
 // input_key_material, num_outputs) with 2 or 3 outputs of HASHLEN = 32 bytes; identical to RFC 5869
-// HKDF-SHA256 with salt = chaining key and empty info). Also the SHA-256 of a two-part message, which
-// Noise's MixHash needs. OpenSSL underneath. Pure.
+// HKDF-SHA256 with salt = chaining key and empty info). Also the SHA-256 of a two-part message,
+// which Noise's MixHash needs. OpenSSL underneath. Pure.
 #pragma once
 
 #include <array>

@@ -16,8 +16,14 @@ void ensure_sodium() noexcept
         std::abort(); // libsodium cannot run without its CSPRNG: a start-up failure
     }
 }
-auto* u8(std::byte* p) noexcept { return reinterpret_cast<unsigned char*>(p); }
-const auto* u8(const std::byte* p) noexcept { return reinterpret_cast<const unsigned char*>(p); }
+auto* u8(std::byte* p) noexcept
+{
+    return reinterpret_cast<unsigned char*>(p);
+}
+const auto* u8(const std::byte* p) noexcept
+{
+    return reinterpret_cast<const unsigned char*>(p);
+}
 } // namespace
 
 x25519_shared_secret::x25519_shared_secret(x25519_shared_secret&& o) noexcept : bytes_(o.bytes_)
@@ -32,7 +38,10 @@ x25519_shared_secret& x25519_shared_secret::operator=(x25519_shared_secret&& o) 
     }
     return *this;
 }
-x25519_shared_secret::~x25519_shared_secret() { sodium_memzero(bytes_.data(), bytes_.size()); }
+x25519_shared_secret::~x25519_shared_secret()
+{
+    sodium_memzero(bytes_.data(), bytes_.size());
+}
 
 x25519_keypair x25519_keypair::from_secret(std::span<const std::byte, x25519_key_size> secret)
 {
@@ -66,14 +75,18 @@ x25519_keypair& x25519_keypair::operator=(x25519_keypair&& o) noexcept
     }
     return *this;
 }
-x25519_keypair::~x25519_keypair() { sodium_memzero(secret_.data(), secret_.size()); }
+x25519_keypair::~x25519_keypair()
+{
+    sodium_memzero(secret_.data(), secret_.size());
+}
 
 std::optional<x25519_shared_secret>
 x25519_keypair::dh(std::span<const std::byte, x25519_key_size> remote) const
 {
     x25519_shared_secret out;
     // crypto_scalarmult returns -1 when the output is all zeros (a low-order remote point).
-    if (crypto_scalarmult(u8(out.mutable_bytes().data()), u8(secret_.data()), u8(remote.data())) != 0) {
+    if (crypto_scalarmult(u8(out.mutable_bytes().data()), u8(secret_.data()), u8(remote.data())) !=
+        0) {
         return std::nullopt;
     }
     return out;

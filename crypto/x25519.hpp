@@ -29,7 +29,10 @@ public:
     ~x25519_shared_secret();
 
     /// The 32 secret bytes.
-    [[nodiscard]] std::span<const std::byte, x25519_key_size> bytes() const noexcept { return bytes_; }
+    [[nodiscard]] std::span<const std::byte, x25519_key_size> bytes() const noexcept
+    {
+        return bytes_;
+    }
     /// Writable access, for the DH implementation only.
     [[nodiscard]] std::span<std::byte, x25519_key_size> mutable_bytes() noexcept { return bytes_; }
 
@@ -42,7 +45,8 @@ class x25519_keypair {
 public:
     /// A key pair whose private key is `secret` (32 random bytes supplied by the caller; X25519
     /// clamps them). Deterministic: tests and sans-I/O machines inject these bytes.
-    [[nodiscard]] static x25519_keypair from_secret(std::span<const std::byte, x25519_key_size> secret);
+    [[nodiscard]] static x25519_keypair
+    from_secret(std::span<const std::byte, x25519_key_size> secret);
     /// A fresh key pair from libsodium's CSPRNG (glue code only, never inside a machine).
     [[nodiscard]] static x25519_keypair generate();
 

@@ -11,7 +11,8 @@
 
 namespace pcp::p2p::noise {
 namespace {
-constexpr std::uint64_t max_nonce = std::numeric_limits<std::uint64_t>::max(); // reserved, never used
+constexpr std::uint64_t max_nonce =
+    std::numeric_limits<std::uint64_t>::max(); // reserved, never used
 
 // Minimum handshake message bodies: e (32); e (32) + enc s (48) + enc payload (>= 16);
 // enc s (48) + enc payload (>= 16).
@@ -87,7 +88,8 @@ result<void> cipher_state::seal_frames(bytes_view data, byte_buffer& out)
     return ok();
 }
 
-result<std::size_t> cipher_state::seal_in_place(std::span<std::byte> frame, std::size_t plaintext_len)
+result<std::size_t> cipher_state::seal_in_place(std::span<std::byte> frame,
+                                                std::size_t plaintext_len)
 {
     if (plaintext_len > max_plaintext_size) {
         return errc::frame_too_large;
@@ -168,7 +170,10 @@ handshake::handshake(const config& cfg)
     }
 }
 
-handshake::~handshake() { wipe(); }
+handshake::~handshake()
+{
+    wipe();
+}
 
 void handshake::wipe() noexcept
 {
@@ -178,7 +183,10 @@ void handshake::wipe() noexcept
     e_.reset();
 }
 
-void handshake::mix_hash(bytes_view data) { h_ = crypto::sha256_concat(h_, data); }
+void handshake::mix_hash(bytes_view data)
+{
+    h_ = crypto::sha256_concat(h_, data);
+}
 
 void handshake::mix_key(const crypto::x25519_shared_secret& dh)
 {
@@ -188,7 +196,8 @@ void handshake::mix_key(const crypto::x25519_shared_secret& dh)
     OPENSSL_cleanse(k.data(), k.size());
 }
 
-result<void> handshake::mix_dh(const crypto::x25519_keypair& local, const crypto::x25519_public_key& remote)
+result<void> handshake::mix_dh(const crypto::x25519_keypair& local,
+                               const crypto::x25519_public_key& remote)
 {
     auto dh = local.dh(remote);
     if (!dh) {
@@ -238,9 +247,9 @@ void handshake::write_msg2()
     byte_buffer body;
     append(body, e_->public_key()); // e
     mix_hash(e_->public_key());
-    (void)mix_dh(*e_, re_);             // ee (checked low-order on read_msg1 already)
+    (void)mix_dh(*e_, re_);                   // ee (checked low-order on read_msg1 already)
     encrypt_and_hash(s_->public_key(), body); // s
-    (void)mix_dh(*s_, re_);             // es
+    (void)mix_dh(*s_, re_);                   // es
     encrypt_and_hash(payload_, body);
     encode_frame(body, pending_);
     has_pending_ = true;
@@ -361,8 +370,7 @@ result<void> handshake::process(mutable_bytes body)
         return ok();
     }
     case step::done:
-    case step::failed:
-        break;
+    case step::failed: break;
     }
     return errc::failed;
 }
@@ -412,9 +420,15 @@ bool handshake::poll_transmit(byte_buffer& out)
     return true;
 }
 
-bool handshake::wants_input() const noexcept { return step_ == step::msg1 || step_ == step::msg2 || step_ == step::msg3; }
+bool handshake::wants_input() const noexcept
+{
+    return step_ == step::msg1 || step_ == step::msg2 || step_ == step::msg3;
+}
 
-bool handshake::is_complete() const noexcept { return step_ == step::done && !has_pending_; }
+bool handshake::is_complete() const noexcept
+{
+    return step_ == step::done && !has_pending_;
+}
 
 result<transport_state> handshake::split()
 {
@@ -432,8 +446,9 @@ result<transport_state> handshake::split()
     split_ = true;
     OPENSSL_cleanse(ck_.data(), ck_.size());
     k_.reset();
-    transport_state ts = role_ == role::initiator ? transport_state{cipher_state(k1), cipher_state(k2)}
-                                                  : transport_state{cipher_state(k2), cipher_state(k1)};
+    transport_state ts = role_ == role::initiator
+                             ? transport_state{cipher_state(k1), cipher_state(k2)}
+                             : transport_state{cipher_state(k2), cipher_state(k1)};
     OPENSSL_cleanse(k1.data(), k1.size());
     OPENSSL_cleanse(k2.data(), k2.size());
     return ts;

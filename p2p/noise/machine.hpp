@@ -59,7 +59,8 @@ public:
     /// the tag; returns the frame length (plaintext_len + 18), i.e. the bytes to send from
     /// frame.data(). Errors (frame untouched): frame_too_large (plaintext_len >
     /// max_plaintext_size), buffer_too_small (frame.size() < plaintext_len + 18), nonce_exhausted.
-    [[nodiscard]] result<std::size_t> seal_in_place(std::span<std::byte> frame, std::size_t plaintext_len);
+    [[nodiscard]] result<std::size_t> seal_in_place(std::span<std::byte> frame,
+                                                    std::size_t plaintext_len);
 
     /// Decrypt one frame body (ciphertext || tag, without the length header) in place. On success
     /// the first returned-count bytes of `body` are the plaintext and the nonce advances. The tag
@@ -166,11 +167,17 @@ public:
     /// The remote's identity public key (same validity as remote_peer()).
     [[nodiscard]] const peer::public_key& remote_public_key() const noexcept { return remote_key_; }
     /// The remote's static X25519 key (same validity as remote_peer()).
-    [[nodiscard]] const crypto::x25519_public_key& remote_static_key() const noexcept { return rs_; }
+    [[nodiscard]] const crypto::x25519_public_key& remote_static_key() const noexcept
+    {
+        return rs_;
+    }
     /// The early-negotiated muxer: the first entry of the initiator's list that the responder also
     /// lists. nullopt when either list is missing or they do not overlap: negotiate the muxer with
     /// multistream-select instead. Valid once is_complete().
-    [[nodiscard]] const std::optional<std::string>& negotiated_muxer() const noexcept { return muxer_; }
+    [[nodiscard]] const std::optional<std::string>& negotiated_muxer() const noexcept
+    {
+        return muxer_;
+    }
     /// The final handshake hash h (32 bytes, equal on both sides), for channel binding. Valid once
     /// is_complete().
     [[nodiscard]] const crypto::hash32& handshake_hash() const noexcept { return h_; }
@@ -188,7 +195,8 @@ private:
     void mix_key(const crypto::x25519_shared_secret& dh);
     void encrypt_and_hash(bytes_view plaintext, byte_buffer& out);
     [[nodiscard]] result<void> decrypt_and_hash(std::span<std::byte> buf);
-    [[nodiscard]] result<void> mix_dh(const crypto::x25519_keypair& local, const crypto::x25519_public_key& remote);
+    [[nodiscard]] result<void> mix_dh(const crypto::x25519_keypair& local,
+                                      const crypto::x25519_public_key& remote);
 
     void write_msg1();
     void write_msg2();

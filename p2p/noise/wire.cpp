@@ -28,12 +28,14 @@ result<void> decode_extensions(bytes_view in, extensions& ext)
             }
         }
         if (f->number == f_certhashes) {
-            if (ext.webtransport_certhashes.size() >= max_certhashes || f->bytes.size() > max_certhash_size) {
+            if (ext.webtransport_certhashes.size() >= max_certhashes ||
+                f->bytes.size() > max_certhash_size) {
                 return errc::payload_limit;
             }
             ext.webtransport_certhashes.emplace_back(f->bytes.begin(), f->bytes.end());
         } else if (f->number == f_stream_muxers) {
-            if (ext.stream_muxers.size() >= max_stream_muxers || f->bytes.size() > max_muxer_name_size) {
+            if (ext.stream_muxers.size() >= max_stream_muxers ||
+                f->bytes.size() > max_muxer_name_size) {
                 return errc::payload_limit;
             }
             ext.stream_muxers.emplace_back(as_chars(f->bytes));
@@ -103,8 +105,7 @@ result<handshake_payload> decode_payload(bytes_view in)
             PCP_TRY(decode_extensions(f->bytes, *p.extensions));
             break;
         }
-        default:
-            break; // field 3 (legacy early data) and unknown fields
+        default: break; // field 3 (legacy early data) and unknown fields
         }
     }
     if (r.failed()) {
@@ -125,7 +126,8 @@ decoded<bytes_view> decode_frame(bytes_view in) noexcept
     if (in.size() < frame_header_size) {
         return decoded<bytes_view>::need_more(frame_header_size);
     }
-    std::size_t len = (std::to_integer<std::size_t>(in[0]) << 8) | std::to_integer<std::size_t>(in[1]);
+    std::size_t len =
+        (std::to_integer<std::size_t>(in[0]) << 8) | std::to_integer<std::size_t>(in[1]);
     if (in.size() < frame_header_size + len) {
         return decoded<bytes_view>::need_more(frame_header_size + len);
     }
@@ -137,7 +139,8 @@ std::size_t frame_reader::wanted() const noexcept
     if (buf_.size() < frame_header_size) {
         return frame_header_size;
     }
-    return frame_header_size + ((std::to_integer<std::size_t>(buf_[0]) << 8) | std::to_integer<std::size_t>(buf_[1]));
+    return frame_header_size +
+           ((std::to_integer<std::size_t>(buf_[0]) << 8) | std::to_integer<std::size_t>(buf_[1]));
 }
 
 std::size_t frame_reader::feed(bytes_view in)
@@ -157,8 +160,14 @@ bool frame_reader::has_frame() const noexcept
     return buf_.size() >= frame_header_size && buf_.size() == wanted();
 }
 
-mutable_bytes frame_reader::body() noexcept { return mutable_bytes(buf_).subspan(frame_header_size); }
+mutable_bytes frame_reader::body() noexcept
+{
+    return mutable_bytes(buf_).subspan(frame_header_size);
+}
 
-void frame_reader::pop() noexcept { buf_.clear(); }
+void frame_reader::pop() noexcept
+{
+    buf_.clear();
+}
 
 } // namespace pcp::p2p::noise

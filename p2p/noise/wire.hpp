@@ -39,7 +39,8 @@ inline constexpr std::size_t max_muxer_name_size = 256;
 inline constexpr std::size_t max_certhashes = 16;
 inline constexpr std::size_t max_certhash_size = 128;
 
-/// NoiseExtensions { repeated bytes webtransport_certhashes = 1; repeated string stream_muxers = 2; }
+/// NoiseExtensions { repeated bytes webtransport_certhashes = 1; repeated string stream_muxers = 2;
+/// }
 struct extensions {
     std::vector<byte_buffer> webtransport_certhashes;
     std::vector<std::string> stream_muxers; ///< in preference order
@@ -83,7 +84,8 @@ public:
     std::size_t feed(bytes_view in);
     /// True when a complete frame is buffered.
     [[nodiscard]] bool has_frame() const noexcept;
-    /// The complete frame's body, writable so it can be decrypted in place. Precondition: has_frame().
+    /// The complete frame's body, writable so it can be decrypted in place. Precondition:
+    /// has_frame().
     [[nodiscard]] mutable_bytes body() noexcept;
     /// Discard the complete frame and start assembling the next one.
     void pop() noexcept;

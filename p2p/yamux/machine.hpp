@@ -242,7 +242,6 @@ private:
     std::deque<stream_id> update_list_;
     std::deque<stream_id> send_list_;
     std::deque<stream_id> blocked_list_;
-    bool blocked_on_buffer_ = false;
 
     // events
     std::deque<stream_id> event_list_;

@@ -27,8 +27,9 @@ public:
             auto latency = std::chrono::microseconds(100 + rng_() % 5000);
             auto at = std::max(now + latency, last_);
             last_ = at;
-            in_flight_.push_back({at, byte_buffer(data.begin() + static_cast<std::ptrdiff_t>(pos),
-                                                  data.begin() + static_cast<std::ptrdiff_t>(pos + n))});
+            in_flight_.push_back(
+                {at, byte_buffer(data.begin() + static_cast<std::ptrdiff_t>(pos),
+                                 data.begin() + static_cast<std::ptrdiff_t>(pos + n))});
             pos += n;
         }
     }
@@ -100,8 +101,10 @@ void run_seed(std::uint64_t seed)
     manual_clock clock;
     auto id_a = peer::ed25519_keypair::generate();
     auto id_b = peer::ed25519_keypair::generate();
-    std::vector<std::string> mux_a = (seed % 3 == 0) ? std::vector<std::string>{} : std::vector<std::string>{"/yamux/1.0.0"};
-    sim_node a{handshake(test::make_config(role::initiator, id_a, rng, mux_a, id_b.id())), {}, {}, {}};
+    std::vector<std::string> mux_a =
+        (seed % 3 == 0) ? std::vector<std::string>{} : std::vector<std::string>{"/yamux/1.0.0"};
+    sim_node a{
+        handshake(test::make_config(role::initiator, id_a, rng, mux_a, id_b.id())), {}, {}, {}};
     sim_node b{handshake(test::make_config(role::responder, id_b, rng)), {}, {}, {}};
     sim_link a_to_b(rng), b_to_a(rng);
 

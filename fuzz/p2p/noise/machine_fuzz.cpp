@@ -28,9 +28,10 @@ const peer::ed25519_keypair& initiator_identity()
 {
     static const auto kp = [] {
         // Seed of the libp2p-digest §16.1 key.
-        const unsigned char seed[32] = {0x7e, 0x08, 0x30, 0x61, 0x7c, 0x4a, 0x7d, 0xe8, 0x39, 0x25, 0xdf,
-                                        0xb2, 0x69, 0x45, 0x56, 0xb1, 0x29, 0x36, 0xc4, 0x77, 0xa0, 0xe1,
-                                        0xfe, 0xb2, 0xe1, 0x48, 0xec, 0x9d, 0xa6, 0x0f, 0xee, 0x7d};
+        const unsigned char seed[32] = {0x7e, 0x08, 0x30, 0x61, 0x7c, 0x4a, 0x7d, 0xe8,
+                                        0x39, 0x25, 0xdf, 0xb2, 0x69, 0x45, 0x56, 0xb1,
+                                        0x29, 0x36, 0xc4, 0x77, 0xa0, 0xe1, 0xfe, 0xb2,
+                                        0xe1, 0x48, 0xec, 0x9d, 0xa6, 0x0f, 0xee, 0x7d};
         std::array<std::byte, 32> s;
         std::memcpy(s.data(), seed, 32);
         return peer::ed25519_keypair::from_seed(s);
@@ -71,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         // Chunk sizes from a tiny LCG: 0 (whole rest), 1, or up to 300 bytes.
         chunk_state = chunk_state * 1103515245u + 12345u;
-        std::size_t want = (chunk_state >> 16) % 4 == 0 ? in.size() - pos : 1 + (chunk_state >> 8) % 300;
+        std::size_t want =
+            (chunk_state >> 16) % 4 == 0 ? in.size() - pos : 1 + (chunk_state >> 8) % 300;
         auto piece = in.subspan(pos, std::min(want, in.size() - pos));
         auto used = hs.handle_input(piece);
         if (!used) {

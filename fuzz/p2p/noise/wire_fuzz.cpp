@@ -45,7 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fed += reader.feed(in.subspan(fed, std::min(step, size - fed)));
         }
         auto body = reader.body();
-        if (body.size() != d.message->size() || !std::equal(body.begin(), body.end(), d.message->begin())) {
+        if (body.size() != d.message->size() ||
+            !std::equal(body.begin(), body.end(), d.message->begin())) {
             std::abort();
         }
         reader.pop();

@@ -19,14 +19,19 @@ std::array<std::byte, 32> arr(std::string_view h)
 
 TEST(x25519, rfc7748_6_1)
 {
-    auto alice = x25519_keypair::from_secret(arr("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"));
-    auto bob = x25519_keypair::from_secret(arr("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"));
-    EXPECT_EQ(to_hex(alice.public_key()), "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
-    EXPECT_EQ(to_hex(bob.public_key()), "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+    auto alice = x25519_keypair::from_secret(
+        arr("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"));
+    auto bob = x25519_keypair::from_secret(
+        arr("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"));
+    EXPECT_EQ(to_hex(alice.public_key()),
+              "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+    EXPECT_EQ(to_hex(bob.public_key()),
+              "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
     auto k1 = alice.dh(bob.public_key());
     auto k2 = bob.dh(alice.public_key());
     ASSERT_TRUE(k1 && k2);
-    EXPECT_EQ(to_hex(k1->bytes()), "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+    EXPECT_EQ(to_hex(k1->bytes()),
+              "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
     EXPECT_EQ(to_hex(k2->bytes()), to_hex(k1->bytes()));
 }
 
@@ -52,7 +57,8 @@ TEST(x25519, rejects_low_order_points)
     one[0] = std::byte{1};
     EXPECT_FALSE(kp.dh(one).has_value());
     // Order-8 point from RFC 7748's list of small-order points (libsodium's blocklist).
-    EXPECT_FALSE(kp.dh(arr("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")).has_value());
+    EXPECT_FALSE(
+        kp.dh(arr("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")).has_value());
 }
 
 TEST(x25519, generate_gives_distinct_working_keys)

@@ -123,7 +123,8 @@ TEST(multistream_listener, header_and_proposal_together_with_optimistic_tail)
     auto l = listener::create({"/noise", "/yamux/1.0.0"});
     ASSERT_TRUE(l);
     auto& m = l.value();
-    EXPECT_FALSE(m.poll_transmit(*std::make_unique<byte_buffer>()));
+    byte_buffer none;
+    EXPECT_FALSE(m.poll_transmit(none));
     auto in = msgs({protocol_id, "/yamux/1.0.0"});
     const std::size_t negotiation = in.size();
     append(in, std::string_view("\x00\x01\x00\x01 app", 8));

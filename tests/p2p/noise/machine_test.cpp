@@ -4,7 +4,9 @@
 // tampering and truncation, message sizes (digest §5), transport framing and nonces.
 #include "p2p/noise/machine.hpp"
 
+#include <fstream>
 #include <functional>
+#include <map>
 #include <limits>
 
 #include <gtest/gtest.h>
@@ -18,87 +20,114 @@ using test::filled;
 using test::make_config;
 using test::pump;
 
-byte_buffer hex(std::string_view h) { return from_hex(h).value(); }
-
-peer::ed25519_keypair identity(unsigned char b)
+byte_buffer hex(std::string_view h)
 {
-    auto seed = filled(b);
-    return peer::ed25519_keypair::from_seed(seed);
+    return from_hex(h).value();
 }
 
 // ---------------------------------------------------------------------------------------------
-// libp2p-digest §16.4: deterministic transcript.
+// libp2p-digest §16.4: deterministic transcript, from tests/vectors/noise/xx_transcript.txt.
 
-TEST(noise_machine, digest_16_4_transcript)
+std::map<std::string, byte_buffer> load_vectors(const std::string& name)
 {
-    auto seed_a = hex("7e0830617c4a7de83925dfb2694556b12936c477a0e1feb2e148ec9da60fee7d");
-    auto id_a = peer::ed25519_keypair::from_seed(std::span<const std::byte, 32>(seed_a.data(), 32));
-    auto id_b = identity(0x42);
-    EXPECT_EQ(to_hex(id_b.public_key().data), "2152f8d19b791d24453242e15f2eab6cb7cffa7b6a5ed30097960e069881db12");
+    std::ifstream in(std::string(PCP_SOURCE_DIR) + "/tests/vectors/noise/" + name);
+    EXPECT_TRUE(in.good()) << name;
+    std::map<std::string, byte_buffer> v;
+    std::string line;
+    while (std::getline(in, line)) {
+        auto eq = line.find(" = ");
+        if (line.empty() || line[0] == '#' || eq == std::string::npos) {
+            continue;
+        }
+        v[line.substr(0, eq)] = hex(line.substr(eq + 3));
+    }
+    return v;
+}
 
-    handshake a(config{.role = role::initiator, .identity = id_a, .static_secret = filled(1),
-                       .ephemeral_secret = filled(2), .expected_remote = id_b.id(), .muxers = {"/yamux/1.0.0"}});
-    handshake b(config{.role = role::responder, .identity = id_b, .static_secret = filled(3),
-                       .ephemeral_secret = filled(4), .expected_remote = std::nullopt, .muxers = {"/yamux/1.0.0"}});
+std::array<std::byte, 32> key32(const byte_buffer& b)
+{
+    std::array<std::byte, 32> a{};
+    EXPECT_EQ(b.size(), 32u);
+    std::copy_n(b.begin(), std::min<std::size_t>(32, b.size()), a.begin());
+    return a;
+}
+
+TEST(noise_vectors, xx_transcript)
+{
+    auto v = load_vectors("xx_transcript.txt");
+    ASSERT_EQ(v.size(), 22u);
+    auto id_a = peer::ed25519_keypair::from_seed(key32(v["initiator_identity_seed"]));
+    auto id_b = peer::ed25519_keypair::from_seed(key32(v["responder_identity_seed"]));
+    EXPECT_EQ(to_hex(id_b.public_key().data),
+              "2152f8d19b791d24453242e15f2eab6cb7cffa7b6a5ed30097960e069881db12");
+    EXPECT_EQ(to_hex(crypto::sha256_concat(v["h0"], {})), to_hex(v["h_after_prologue"]));
+    EXPECT_EQ(as_chars(v["h0"]), protocol_name);
+
+    handshake a(config{.role = role::initiator,
+                       .identity = id_a,
+                       .static_secret = key32(v["initiator_static_secret"]),
+                       .ephemeral_secret = key32(v["initiator_ephemeral_secret"]),
+                       .expected_remote = id_b.id(),
+                       .muxers = {"/yamux/1.0.0"}});
+    handshake b(config{.role = role::responder,
+                       .identity = id_b,
+                       .static_secret = key32(v["responder_static_secret"]),
+                       .ephemeral_secret = key32(v["responder_ephemeral_secret"]),
+                       .expected_remote = std::nullopt,
+                       .muxers = {"/yamux/1.0.0"}});
 
     byte_buffer m1, m2, m3;
     ASSERT_TRUE(a.poll_transmit(m1));
-    EXPECT_EQ(to_hex(m1), "0020ce8d3ad1ccb633ec7b70c17814a5c76ecd029685050d344745ba05870e587d59");
+    EXPECT_EQ(to_hex(m1), to_hex(v["msg1_framed"]));
     ASSERT_EQ(b.handle_input(m1).value(), m1.size());
     ASSERT_TRUE(b.poll_transmit(m2));
-    EXPECT_EQ(to_hex(m2),
-              "00d8ac01b2209e86354fb853237b5de0f4fab13c7fcbf433a61c019369617fecf10bb719b14d19"
-              "eaf5ca91c89748c5ce8668e6864f05ee2367682b3e0c2fd086f0b4f64162733f3fe548251c518f"
-              "e8c03ccea02da3639e59bc47d45c6ff2b89a84aa55a35c9fb23bba97c7b28eb410e9bf1924ed92"
-              "65d3037a02a153a06cbc8a3b70ffb1c04afb7f2aa364807934dc12021a9bd86b285da3ea23d077"
-              "df9b25489c3b636798833cec8234987338bc8edc3134c8a29d857d0c3533956092ddb10cc9f724"
-              "6b6354d8dc0a913c681a9f8fc77403113cf2c0a7ab4266");
+    EXPECT_EQ(to_hex(m2), to_hex(v["msg2_framed"]));
     ASSERT_EQ(a.handle_input(m2).value(), m2.size());
     ASSERT_TRUE(a.poll_transmit(m3));
-    EXPECT_EQ(to_hex(m3),
-              "00b8539a5cf3ae8a0a9134b32bfa775a1522db3558a1351ed4101989b8b88aa6a6f0c655780ebc"
-              "173d2eb9fc189edbb8f4b84d46bc2ab3b7c359826168d18cb22f46e9af3ae57bda0f722b1375e9"
-              "3de0549bb9a4e569affc4d7cc559724b3a604272b38ae31b22df675a2565830159142d0e68b8c3"
-              "4dd05e07136edfdee69836e55fa62019025882f76d92468849ddd15b23bbae179fc2043e18e3aa"
-              "65506c26ac752ece86e7dcd8dac17b1b9666acaacb9f357ee3c9d5422957");
+    EXPECT_EQ(to_hex(m3), to_hex(v["msg3_framed"]));
     ASSERT_EQ(b.handle_input(m3).value(), m3.size());
     ASSERT_TRUE(a.is_complete());
     ASSERT_TRUE(b.is_complete());
 
-    const auto final_h = "52d6ddf3f26cac2011e3fc480b469bc96cdfa2ac408cad04b55df43211a182f9";
-    EXPECT_EQ(to_hex(a.handshake_hash()), final_h);
-    EXPECT_EQ(to_hex(b.handshake_hash()), final_h);
-    EXPECT_EQ(a.remote_peer().to_string(), id_b.id().to_string());
+    EXPECT_EQ(to_hex(a.handshake_hash()), to_hex(v["final_h"]));
+    EXPECT_EQ(to_hex(b.handshake_hash()), to_hex(v["final_h"]));
+    EXPECT_EQ(a.remote_peer(), id_b.id());
     EXPECT_EQ(b.remote_peer().to_string(), "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq");
-    EXPECT_EQ(to_hex(a.remote_static_key()), "5dfedd3b6bd47f6fa28ee15d969d5bb0ea53774d488bdaf9df1c6e0124b3ef22");
-    EXPECT_EQ(to_hex(b.remote_static_key()), "a4e09292b651c278b9772c569f5fa9bb13d906b46ab68c9df9dc2b4409f8a209");
+    EXPECT_EQ(to_hex(a.remote_static_key()), to_hex(v["responder_static_public"]));
+    EXPECT_EQ(to_hex(b.remote_static_key()), to_hex(v["initiator_static_public"]));
     EXPECT_EQ(a.negotiated_muxer(), "/yamux/1.0.0");
     EXPECT_EQ(b.negotiated_muxer(), "/yamux/1.0.0");
+
+    // The payloads inside msg 2 and msg 3, as a reference implementation decrypts them.
+    test::ref_xx ref_a(key32(v["initiator_static_secret"]), key32(v["initiator_ephemeral_secret"]));
+    ref_a.write_msg1();
+    auto p2 = ref_a.read_msg2(std::span(m2).subspan(2));
+    ASSERT_TRUE(p2);
+    EXPECT_EQ(to_hex(*p2), to_hex(v["payload2"]));
+    auto m3_ref = ref_a.write_msg3(v["payload3"]);
+    EXPECT_EQ(to_hex(m3_ref), to_hex(v["msg3_framed"]));
 
     auto ta = a.split();
     auto tb = b.split();
     ASSERT_TRUE(ta && tb);
-    // First transport frame I→R: the multistream header, nonce 0.
-    auto mss = hex("132f6d756c746973747265616d2f312e302e300a");
     byte_buffer frame;
-    ASSERT_TRUE(ta.value().send.seal_frame(mss, frame));
-    EXPECT_EQ(to_hex(frame), "00248e82fcd5ad0fc5f9075f02345222fb97ba80c4c7d32fdc50ecea116e700e5bf868b63799");
+    ASSERT_TRUE(ta.value().send.seal_frame(v["first_transport_plaintext"], frame));
+    EXPECT_EQ(to_hex(frame), to_hex(v["first_transport_frame_i_to_r"]));
     const byte_buffer sealed = frame;
     auto opened = tb.value().recv.open_frame(frame); // decrypts `frame` in place
     ASSERT_TRUE(opened && opened.value().complete());
-    EXPECT_EQ(to_hex(*opened.value().message), to_hex(mss));
+    EXPECT_EQ(to_hex(*opened.value().message), to_hex(v["first_transport_plaintext"]));
 
     // The split keys themselves.
-    auto k_ir = hex("013155fc61857be164b5250358a116758f5d20cf2d867365b23a4e428020d685");
-    auto k_ri = hex("59b596b4192418d0f86a61c07a944f38a15c30dda5b4659b5500eacd809cd853");
-    cipher_state ref_ir(std::span<const std::byte, 32>(k_ir.data(), 32));
-    cipher_state ref_ri(std::span<const std::byte, 32>(k_ri.data(), 32));
+    cipher_state ref_ir(key32(v["k_initiator_to_responder"]));
+    cipher_state ref_ri(key32(v["k_responder_to_initiator"]));
     byte_buffer f1, f2;
-    ASSERT_TRUE(ref_ir.seal_frame(mss, f1));
+    ASSERT_TRUE(ref_ir.seal_frame(v["first_transport_plaintext"], f1));
     EXPECT_EQ(f1, sealed);
-    ASSERT_TRUE(tb.value().send.seal_frame(mss, f2));
+    ASSERT_TRUE(tb.value().send.seal_frame(as_bytes("reply"), f2));
     auto back = ref_ri.open_frame(f2);
     ASSERT_TRUE(back && back.value().complete());
+    EXPECT_EQ(as_chars(*back.value().message), "reply");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +236,8 @@ TEST(noise_machine, message_sizes_match_digest_5)
 {
     for (bool with_muxer : {true, false}) {
         pair_fixture f;
-        std::vector<std::string> mux = with_muxer ? std::vector<std::string>{"/yamux/1.0.0"} : std::vector<std::string>{};
+        std::vector<std::string> mux =
+            with_muxer ? std::vector<std::string>{"/yamux/1.0.0"} : std::vector<std::string>{};
         handshake a(make_config(role::initiator, f.id_a, f.rng, mux));
         handshake b(make_config(role::responder, f.id_b, f.rng, mux));
         byte_buffer m1, m2, m3;
@@ -243,7 +273,8 @@ std::optional<std::string> negotiate(std::vector<std::string> init, std::vector<
 TEST(noise_machine, muxer_negotiation)
 {
     // Overlap: the initiator's preference wins.
-    EXPECT_EQ(negotiate({"/mplex/6.7.0", "/yamux/1.0.0"}, {"/yamux/1.0.0", "/mplex/6.7.0"}), "/mplex/6.7.0");
+    EXPECT_EQ(negotiate({"/mplex/6.7.0", "/yamux/1.0.0"}, {"/yamux/1.0.0", "/mplex/6.7.0"}),
+              "/mplex/6.7.0");
     EXPECT_EQ(negotiate({"/a", "/yamux/1.0.0"}, {"/b", "/yamux/1.0.0"}), "/yamux/1.0.0");
     // No overlap: fall back to multistream.
     EXPECT_EQ(negotiate({"/a"}, {"/b"}), std::nullopt);
@@ -275,8 +306,9 @@ TEST(noise_machine, wrong_expected_peer_id)
 }
 
 // Drive a real initiator against ref_xx as responder sending `payload` in msg 2.
-error_code initiator_against(bytes_view payload_override, bool use_override,
-                             std::function<byte_buffer(const peer::ed25519_keypair&, const crypto::x25519_public_key&)> make)
+error_code initiator_against(
+    bytes_view payload_override, bool use_override,
+    std::function<byte_buffer(const peer::ed25519_keypair&, const crypto::x25519_public_key&)> make)
 {
     std::mt19937_64 rng(99);
     auto id_a = peer::ed25519_keypair::generate();
@@ -295,29 +327,32 @@ error_code initiator_against(bytes_view payload_override, bool use_override,
 
 TEST(noise_machine, ref_responder_with_a_good_payload_is_accepted)
 {
-    auto ec = initiator_against({}, false, [](const auto& id, const auto& s) { return test::make_payload(id, s); });
+    auto ec = initiator_against(
+        {}, false, [](const auto& id, const auto& s) { return test::make_payload(id, s); });
     EXPECT_FALSE(ec) << ec.message();
 }
 
 TEST(noise_machine, tampered_signature)
 {
-    auto ec = initiator_against({}, false, [](const peer::ed25519_keypair& id, const crypto::x25519_public_key& s) {
-        auto p = decode_payload(test::make_payload(id, s)).value();
-        p.identity_sig[10] ^= std::byte{1};
-        byte_buffer out;
-        encode(p, out);
-        return out;
-    });
+    auto ec = initiator_against(
+        {}, false, [](const peer::ed25519_keypair& id, const crypto::x25519_public_key& s) {
+            auto p = decode_payload(test::make_payload(id, s)).value();
+            p.identity_sig[10] ^= std::byte{1};
+            byte_buffer out;
+            encode(p, out);
+            return out;
+        });
     EXPECT_EQ(ec, errc::bad_signature);
 }
 
 TEST(noise_machine, signature_over_another_static_key)
 {
-    auto ec = initiator_against({}, false, [](const peer::ed25519_keypair& id, const crypto::x25519_public_key&) {
-        crypto::x25519_public_key other{};
-        other[0] = std::byte{9};
-        return test::make_payload(id, other);
-    });
+    auto ec = initiator_against(
+        {}, false, [](const peer::ed25519_keypair& id, const crypto::x25519_public_key&) {
+            crypto::x25519_public_key other{};
+            other[0] = std::byte{9};
+            return test::make_payload(id, other);
+        });
     EXPECT_EQ(ec, errc::bad_signature);
 }
 
@@ -505,9 +540,11 @@ TEST(noise_machine, split_before_completion)
     pair_fixture f;
     handshake a(make_config(role::initiator, f.id_a, f.rng));
     EXPECT_EQ(a.split().error(), errc::handshake_incomplete);
-    EXPECT_THROW(handshake(make_config(role::initiator, f.id_a, f.rng, {""})), std::invalid_argument);
-    EXPECT_THROW(handshake(make_config(role::initiator, f.id_a, f.rng, std::vector<std::string>(33, "/m"))),
+    EXPECT_THROW(handshake(make_config(role::initiator, f.id_a, f.rng, {""})),
                  std::invalid_argument);
+    EXPECT_THROW(
+        handshake(make_config(role::initiator, f.id_a, f.rng, std::vector<std::string>(33, "/m"))),
+        std::invalid_argument);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,7 +560,8 @@ TEST(noise_transport, round_trips_across_the_65519_boundary)
 {
     auto [tx, rx] = key_pair_states();
     std::mt19937_64 rng(8);
-    for (std::size_t len : {std::size_t{0}, std::size_t{1}, std::size_t{65518}, std::size_t{65519}}) {
+    for (std::size_t len :
+         {std::size_t{0}, std::size_t{1}, std::size_t{65518}, std::size_t{65519}}) {
         byte_buffer pt(len);
         for (auto& b : pt) {
             b = static_cast<std::byte>(rng());
@@ -534,7 +572,8 @@ TEST(noise_transport, round_trips_across_the_65519_boundary)
         auto d = rx.open_frame(wire);
         ASSERT_TRUE(d && d.value().complete());
         EXPECT_EQ(d.value().consumed, wire.size());
-        EXPECT_TRUE(std::equal(pt.begin(), pt.end(), d.value().message->begin(), d.value().message->end()));
+        EXPECT_TRUE(
+            std::equal(pt.begin(), pt.end(), d.value().message->begin(), d.value().message->end()));
     }
     byte_buffer wire;
     EXPECT_EQ(tx.seal_frame(byte_buffer(65520), wire).error(), errc::frame_too_large);
@@ -617,7 +656,8 @@ TEST(noise_transport, tampered_frames_fail_and_release_nothing)
         bad[pos] ^= std::byte{0x01};
         auto body = std::span(bad).subspan(2);
         EXPECT_EQ(rx.open_in_place(body).error(), errc::decrypt_failed);
-        EXPECT_TRUE(std::all_of(body.begin(), body.end(), [](std::byte b) { return b == std::byte{0}; }));
+        EXPECT_TRUE(
+            std::all_of(body.begin(), body.end(), [](std::byte b) { return b == std::byte{0}; }));
         EXPECT_EQ(rx.nonce(), 0u);
     }
     // A wrong length prefix shifts the tag: also rejected.

@@ -78,7 +78,8 @@ struct ref_xx {
     crypto::x25519_public_key re{}, rs{};
 
     ref_xx(std::span<const std::byte, 32> s_secret, std::span<const std::byte, 32> e_secret)
-        : s(crypto::x25519_keypair::from_secret(s_secret)), e(crypto::x25519_keypair::from_secret(e_secret))
+        : s(crypto::x25519_keypair::from_secret(s_secret)),
+          e(crypto::x25519_keypair::from_secret(e_secret))
     {
         std::copy_n(as_bytes(protocol_name).begin(), 32, h.begin());
         ck = h;
@@ -179,7 +180,8 @@ struct ref_xx {
 };
 
 /// A well-formed libp2p payload for `id` over static key `s_pub`, with knobs to break it.
-inline byte_buffer make_payload(const peer::ed25519_keypair& id, const crypto::x25519_public_key& s_pub,
+inline byte_buffer make_payload(const peer::ed25519_keypair& id,
+                                const crypto::x25519_public_key& s_pub,
                                 std::vector<std::string> muxers = {"/yamux/1.0.0"})
 {
     handshake_payload p;

@@ -12,7 +12,10 @@
 namespace pcp::p2p::noise {
 namespace {
 
-byte_buffer hex(std::string_view h) { return from_hex(h).value(); }
+byte_buffer hex(std::string_view h)
+{
+    return from_hex(h).value();
+}
 
 // libp2p-digest §16.4: responder payload with an Ed25519 key and the yamux extension.
 constexpr std::string_view payload2_hex =
@@ -80,7 +83,7 @@ TEST(noise_wire, empty_payload_and_unknown_fields)
     namespace pb = peer::pb;
     pb::put_bytes(1, as_bytes("key"), b);
     pb::put_bytes(3, as_bytes("legacy early data"), b); // field 3: ignored
-    pb::put_varint(9, 12345, b);                          // unknown varint
+    pb::put_varint(9, 12345, b);                        // unknown varint
     pb::put_bytes(2, as_bytes("sig"), b);
     byte_buffer ext1, ext2;
     pb::put_string(2, "/yamux/1.0.0", ext1);
@@ -94,7 +97,8 @@ TEST(noise_wire, empty_payload_and_unknown_fields)
     EXPECT_EQ(as_chars(d.value().identity_key), "key");
     EXPECT_EQ(as_chars(d.value().identity_sig), "sig");
     ASSERT_TRUE(d.value().extensions);
-    EXPECT_EQ(d.value().extensions->stream_muxers, (std::vector<std::string>{"/yamux/1.0.0", "/mplex/6.7.0"}));
+    EXPECT_EQ(d.value().extensions->stream_muxers,
+              (std::vector<std::string>{"/yamux/1.0.0", "/mplex/6.7.0"}));
     ASSERT_EQ(d.value().extensions->webtransport_certhashes.size(), 1u);
 }
 
@@ -116,9 +120,9 @@ TEST(noise_wire, malformed_payloads_are_rejected)
     truncated.pop_back();
     EXPECT_EQ(decode_payload(truncated).error(), errc::bad_payload);
 
-    EXPECT_EQ(decode_payload(hex("0a")).error(), errc::bad_payload);      // key without length
-    EXPECT_EQ(decode_payload(hex("0b")).error(), errc::bad_payload);      // group wire type
-    EXPECT_EQ(decode_payload(hex("22020a")).error(), errc::bad_payload);  // broken extensions
+    EXPECT_EQ(decode_payload(hex("0a")).error(), errc::bad_payload);     // key without length
+    EXPECT_EQ(decode_payload(hex("0b")).error(), errc::bad_payload);     // group wire type
+    EXPECT_EQ(decode_payload(hex("22020a")).error(), errc::bad_payload); // broken extensions
 }
 
 TEST(noise_wire, limits_at_n_and_n_plus_1)

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# `make bench`: runs the Google Benchmark targets and the reference tools in the same run, inside a
+# network namespace of its own (only lo), and prints a Markdown report with ratios (pcp / reference)
+# to stdout and to build/bench/report.md. Paste the report into docs/benchmarks.md.
+#   bench/run.sh [BUILD_DIR]      (default build/release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build/release}"
+out="$build/bench"
+mkdir -p "$out"
+
+if [ "${PCP_BENCH_INNER:-}" != "1" ]; then
+  exec unshare -n env PCP_BENCH_INNER=1 bash "$0" "$@"
+fi
+ip link set lo up
+
+min_time="${PCP_BENCH_MIN_TIME:-0.5}"
+runs="${PCP_BENCH_RUNS:-5}"
+
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# iperf3 one stream on loopback, interleaved with the engine's loopback stream benchmark.
+iperf_gbs=()
+engine_gbs=()
+iperf3 -s -1 -D -B 127.0.0.1 -p 5299 --pidfile "$out/iperf3.pid" >/dev/null 2>&1 || true
+for i in $(seq 1 "$runs"); do
+  iperf3 -s -1 -D -B 127.0.0.1 -p 5299 >/dev/null 2>&1 || true
+  sleep 0.2
+  bps=$(iperf3 -c 127.0.0.1 -p 5299 -t 3 -J 2>/dev/null | jq '.end.sum_received.bits_per_second')
+  iperf_gbs+=("$(awk -v b="$bps" 'BEGIN { printf "%.3f", b / 8 / 1e9 }')")
+  e=$("$build/bench/bench_engine" --benchmark_filter='bm_loopback_tcp_stream/262144' \
+      --benchmark_min_time="$min_time" --benchmark_format=json 2>/dev/null |
+      jq '[.benchmarks[] | select(.run_type == "iteration")][0].bytes_per_second')
+  engine_gbs+=("$(awk -v b="$e" 'BEGIN { printf "%.3f", b / 1e9 }')")
+done
+[ -f "$out/iperf3.pid" ] && kill "$(cat "$out/iperf3.pid")" 2>/dev/null || true
+
+iperf_med=$(printf '%s\n' "${iperf_gbs[@]}" | median)
+engine_med=$(printf '%s\n' "${engine_gbs[@]}" | median)
+ratio=$(awk -v a="$engine_med" -v b="$iperf_med" 'BEGIN { printf "%.2f", a / b }')
+
+# OpenSSL's ChaCha20-Poly1305 on one core, 16 KiB blocks (the ceiling for every encrypted path).
+ossl=$(openssl speed -evp chacha20-poly1305 -bytes 16384 -seconds 2 2>/dev/null | awk '/^ChaCha20-Poly1305|^chacha20-poly1305/ { v = $NF } END { sub("k", "", v); printf "%.3f", v * 1000 / 1e9 }')
+
+"$build/bench/bench_engine" --benchmark_min_time="$min_time" --benchmark_format=console > "$out/engine.txt" 2>&1
+
+{
+  echo "### Run of $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)."
+  echo "Command: \`make bench\` (bench/run.sh), ${runs} interleaved runs, medians; namespace with only lo."
+  echo
+  echo "| what | median GB/s | runs (GB/s) |"
+  echo "| --- | --- | --- |"
+  echo "| iperf3, one stream, 127.0.0.1 | ${iperf_med} | ${iperf_gbs[*]} |"
+  echo "| pcp engine TCP stream (256 KiB writes, 2 cores) | ${engine_med} | ${engine_gbs[*]} |"
+  echo "| OpenSSL ChaCha20-Poly1305, one core, 16 KiB | ${ossl} | |"
+  echo
+  echo "Ratio engine / iperf3: **${ratio}**"
+  echo
+  echo '```'
+  cat "$out/engine.txt" | grep -E '^(bm_|Benchmark|-)'
+  echo '```'
+} | tee "$out/report.md"

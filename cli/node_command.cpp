@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+#include "cli/node_command.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/app.hpp"
+#include "engine/cancel.hpp"
+#include "engine/core_pool.hpp"
+#include "engine/signals.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/ping/service.hpp"
+
+namespace pcp::cli {
+namespace {
+
+using nlohmann::json;
+
+void print_json(const json& j)
+{
+    std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << std::endl;
+}
+
+std::vector<std::string> addr_strings(const std::vector<p2p::peer::multiaddr>& addrs, const p2p::peer::peer_id* with_id)
+{
+    std::vector<std::string> out;
+    for (const auto& a : addrs) {
+        if (with_id) {
+            auto full = a.with_peer(*with_id);
+            out.push_back(full ? full.value().to_string() : a.to_string());
+        } else {
+            out.push_back(a.to_string());
+        }
+    }
+    return out;
+}
+
+std::string maybe_addr(const std::optional<byte_buffer>& b)
+{
+    if (!b) {
+        return {};
+    }
+    auto m = p2p::peer::multiaddr::from_bytes(*b);
+    return m ? m.value().to_string() : std::string("(invalid)");
+}
+
+task<void> node_main(engine::core_pool& pool, p2p::host::host& h, bool json_out, int& signal_out)
+{
+    signal_out = co_await engine::wait_for_shutdown_signal();
+    if (!json_out) {
+        std::fprintf(stderr, "pcp node: stopping (%s)\n", signal_out == SIGINT ? "SIGINT" : "SIGTERM");
+    }
+    h.stop();
+    co_await engine::sleep_for(std::chrono::milliseconds(200)); // let GoAway frames go out
+    pool.stop();
+}
+
+} // namespace
+
+int run_node(const node_options& opts)
+{
+    p2p::host::host_config cfg;
+    std::vector<std::string> listen = opts.listen;
+    if (listen.empty()) {
+        listen = {"/ip4/0.0.0.0/tcp/0", "/ip6/::/tcp/0"};
+    }
+    for (const auto& text : listen) {
+        auto ma = p2p::peer::multiaddr::from_string(text);
+        if (!ma || !p2p::host::to_endpoint(ma.value())) {
+            std::fprintf(stderr, "pcp node: --listen %s: not a /ip4|ip6/…/tcp/… multiaddr%s%s\n", text.c_str(),
+                         ma ? "" : ": ", ma ? "" : ma.error().message().c_str());
+            return exit_usage;
+        }
+        cfg.listen.push_back(ma.value());
+    }
+    engine::core_pool pool({});
+    p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), cfg);
+    h.on_identified = [json_out = opts.json](p2p::host::connection& c) {
+        // Runs on the connection's core; stdout lines are written whole.
+        json j{{"event", "peer_identified"}, {"peer_id", c.remote_peer().to_string()}, {"addr", c.remote_addr().to_string()}};
+        auto* m = c.identify_value();
+        if (m) {
+            j["agent"] = m->agent_version.value_or("");
+            j["protocols"] = m->protocols;
+            j["observed_addr"] = maybe_addr(m->observed_addr);
+        } else {
+            j["error"] = c.identify_error().message();
+        }
+        if (json_out) {
+            print_json(j);
+        } else {
+            std::fprintf(stderr, "peer %s connected from %s (%s)\n", c.remote_peer().to_string().c_str(),
+                         c.remote_addr().to_string().c_str(), m ? m->agent_version.value_or("?").c_str() : "identify failed");
+        }
+    };
+    if (auto s = h.start(); !s) {
+        std::fprintf(stderr, "pcp node: cannot listen: %s\n", s.error().message().c_str());
+        return exit_error;
+    }
+    auto addrs = h.listen_addrs();
+    if (opts.json) {
+        print_json({{"event", "listening"}, {"peer_id", h.id().to_string()}, {"addrs", addr_strings(addrs, &h.id())}});
+    } else {
+        std::printf("Peer ID: %s\nListening on:\n", h.id().to_string().c_str());
+        for (const auto& a : addr_strings(addrs, &h.id())) {
+            std::printf("  %s\n", a.c_str());
+        }
+        std::fflush(stdout);
+    }
+    int sig = 0;
+    asio::co_spawn(pool.executor(0), node_main(pool, h, opts.json, sig), asio::detached);
+    pool.run();
+    pool.join();
+    return exit_ok;
+}
+
+namespace {
+
+struct ping_state {
+    int exit = exit_error;
+};
+
+task<void> ping_main(engine::core_pool& pool, p2p::host::host& h, const ping_options& opts,
+                     const p2p::peer::multiaddr& target, ping_state& st)
+{
+    auto timeout = std::chrono::duration_cast<duration>(std::chrono::duration<double>(opts.timeout_seconds));
+    std::vector<p2p::peer::multiaddr> addrs{target};
+    auto dial = h.connect(std::move(addrs));
+    auto c = co_await engine::with_timeout(std::move(dial), timeout);
+    if (!c) {
+        if (opts.json) {
+            print_json({{"event", "error"}, {"stage", "connect"}, {"message", c.error().message()}});
+        } else {
+            std::fprintf(stderr, "pcp ping: cannot connect to %s: %s\n", target.to_string().c_str(), c.error().message().c_str());
+        }
+        st.exit = exit_not_found;
+        pool.stop();
+        co_return;
+    }
+    auto conn = c.value();
+    if (!opts.json) {
+        std::printf("PING %s (%s)\n", conn->remote_peer().to_string().c_str(), conn->remote_addr().to_string().c_str());
+    }
+    std::vector<std::string> protos{std::string(p2p::ping::protocol_id)};
+    auto s = co_await conn->open_stream(std::move(protos));
+    if (!s) {
+        if (opts.json) {
+            print_json({{"event", "error"}, {"stage", "negotiate"}, {"message", s.error().message()}});
+        } else {
+            std::fprintf(stderr, "pcp ping: %s does not speak %s: %s\n", conn->remote_peer().to_string().c_str(),
+                         std::string(p2p::ping::protocol_id).c_str(), s.error().message().c_str());
+        }
+        conn->close();
+        pool.stop();
+        co_return;
+    }
+    int answered = 0;
+    for (int i = 0; i < opts.count; ++i) {
+        auto r = co_await p2p::ping::request(*s.value().stream, 1, timeout);
+        if (!r) {
+            if (opts.json) {
+                print_json({{"event", "error"}, {"stage", "ping"}, {"seq", i + 1}, {"message", r.error().message()}});
+            } else {
+                std::fprintf(stderr, "pcp ping: ping %d failed: %s\n", i + 1, r.error().message().c_str());
+            }
+            break;
+        }
+        double ms = std::chrono::duration<double, std::milli>(r.value().front()).count();
+        ++answered;
+        if (opts.json) {
+            print_json({{"event", "pong"}, {"seq", i + 1}, {"peer_id", conn->remote_peer().to_string()}, {"rtt_ms", ms}});
+        } else {
+            std::printf("pong %d from %s: time=%.3f ms\n", i + 1, conn->remote_peer().to_string().c_str(), ms);
+        }
+        if (i + 1 < opts.count) {
+            co_await engine::sleep_for(std::chrono::milliseconds(200));
+        }
+    }
+    auto close = co_await s.value().stream->close_write();
+    (void)close;
+    if (opts.json) {
+        print_json({{"event", "done"}, {"sent", opts.count}, {"answered", answered}});
+    } else {
+        std::printf("%d pings, %d answered\n", opts.count, answered);
+    }
+    st.exit = answered == opts.count ? exit_ok : exit_error;
+    conn->close();
+    co_await engine::sleep_for(std::chrono::milliseconds(50));
+    pool.stop();
+}
+
+task<void> stop_on_signal(engine::core_pool& pool)
+{
+    if (co_await engine::wait_for_shutdown_signal() != 0) {
+        pool.stop();
+    }
+}
+
+} // namespace
+
+int run_ping(const ping_options& opts)
+{
+    auto target = p2p::peer::multiaddr::from_string(opts.target);
+    if (!target) {
+        std::fprintf(stderr, "pcp ping: %s: %s\n", opts.target.c_str(), target.error().message().c_str());
+        return exit_usage;
+    }
+    if (!target.value().peer()) {
+        std::fprintf(stderr, "pcp ping: %s: the address must end in /p2p/<peer ID> (we only talk to the peer we expect)\n",
+                     opts.target.c_str());
+        return exit_usage;
+    }
+    if (opts.count < 1) {
+        std::fprintf(stderr, "pcp ping: -c must be at least 1\n");
+        return exit_usage;
+    }
+    engine::core_pool pool({.cores = 1});
+    p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), {});
+    ping_state st;
+    asio::co_spawn(pool.executor(0), ping_main(pool, h, opts, target.value(), st), asio::detached);
+    asio::co_spawn(pool.executor(0), stop_on_signal(pool), asio::detached);
+    pool.run();
+    pool.join();
+    return st.exit;
+}
+
+} // namespace pcp::cli

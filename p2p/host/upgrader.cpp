@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#include "p2p/host/upgrader.hpp"
+
+#include "p2p/multistream/service.hpp"
+
+namespace pcp::p2p::host {
+
+task<result<upgraded>> upgrade(std::unique_ptr<transport::stream> raw, bool outbound, const peer::ed25519_keypair& identity,
+                               std::optional<peer::peer_id> expected, const yamux::config& mux_cfg)
+{
+    auto ex = co_await asio::this_coro::executor;
+    std::vector<std::string> security{std::string(noise_protocol)};
+    auto sec = outbound ? co_await multistream::select_outbound(std::move(raw), security)
+                        : co_await multistream::select_inbound(std::move(raw), security);
+    PCP_CO_TRY(auto negotiated, std::move(sec));
+
+    noise::handshake_options opts{.side = outbound ? noise::role::initiator : noise::role::responder,
+                                  .expected_remote = std::move(expected),
+                                  .muxers = {std::string(yamux_protocol)}};
+    PCP_CO_TRY(auto secured, co_await noise::secure(std::move(negotiated.stream), identity, std::move(opts)));
+    noise::session_info info = secured->info();
+
+    std::unique_ptr<transport::stream> channel = std::move(secured);
+    if (info.muxer != std::string(yamux_protocol)) {
+        // No early agreement: negotiate the muxer inside the encrypted channel.
+        std::vector<std::string> muxers{std::string(yamux_protocol)};
+        auto mux = outbound ? co_await multistream::select_outbound(std::move(channel), muxers)
+                            : co_await multistream::select_inbound(std::move(channel), muxers);
+        PCP_CO_TRY(auto m, std::move(mux));
+        channel = std::move(m.stream);
+    }
+    auto session = yamux::make_session(ex, std::move(channel), outbound ? yamux::role::client : yamux::role::server, mux_cfg);
+    co_return upgraded{std::move(session), std::move(info)};
+}
+
+} // namespace pcp::p2p::host

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+#include "p2p/yamux/service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "engine/errc.hpp"
+
+namespace pcp::p2p::yamux {
+
+session_service::session_service(asio::any_io_executor ex, std::unique_ptr<transport::stream> conn, role r,
+                                 const config& cfg)
+    : ex_(ex), conn_(std::move(conn)), machine_(r, cfg, steady::now()), tx_ready_(ex), inbound_ready_(ex),
+      can_open_(ex), timer_(ex), last_activity_(steady::now())
+{
+}
+
+session_service::~session_service() = default;
+
+std::shared_ptr<session_service> make_session(asio::any_io_executor ex, std::unique_ptr<transport::stream> conn, role r,
+                                              const config& cfg)
+{
+    return std::make_shared<session_service>(ex, std::move(conn), r, cfg);
+}
+
+void session_service::kick()
+{
+    tx_ready_.notify();
+}
+
+void session_service::drain(stream_id id)
+{
+    std::byte sink[16384];
+    for (;;) {
+        auto n = machine_.read(id, sink);
+        if (!n || n.value() == 0) {
+            break;
+        }
+    }
+    auto info = machine_.info(id);
+    if (!info) {
+        draining_.erase(id);
+    }
+}
+
+void session_service::dispatch()
+{
+    while (auto ev = machine_.poll_event()) {
+        switch (ev->type) {
+        case event_type::stream_opened:
+            inbound_.push_back(ev->id);
+            inbound_ready_.notify();
+            break;
+        case event_type::stream_readable:
+        case event_type::stream_remote_closed:
+        case event_type::stream_writable:
+        case event_type::stream_reset:
+            if (draining_.contains(ev->id)) {
+                if (ev->type == event_type::stream_reset) {
+                    draining_.erase(ev->id);
+                } else {
+                    drain(ev->id);
+                }
+            } else if (auto it = waiters_.find(ev->id); it != waiters_.end()) {
+                it->second->changed.notify();
+            }
+            break;
+        case event_type::can_open:
+            can_open_.notify();
+            break;
+        case event_type::go_away_received:
+            can_open_.notify();
+            break;
+        case event_type::ping_rtt:
+            break;
+        case event_type::session_closed:
+            spdlog::debug("yamux: session closed: {}", ev->error.message());
+            for (auto& [id, w] : waiters_) {
+                w->changed.notify();
+            }
+            inbound_ready_.notify();
+            can_open_.notify();
+            break;
+        }
+    }
+    kick();
+    timer_.cancel(); // re-arm from poll_timeout
+}
+
+task<void> session_service::reader()
+{
+    byte_buffer buf(256 * 1024);
+    for (;;) {
+        auto n = co_await conn_->read_some(buf);
+        if (!n || n.value() == 0) {
+            if (!machine_.closed()) {
+                if (!n) {
+                    spdlog::debug("yamux: connection read failed: {}", n.error().message());
+                }
+                machine_.handle_transport_closed();
+            }
+            dispatch();
+            break;
+        }
+        last_activity_ = steady::now();
+        auto r = machine_.handle_input(bytes_view(buf.data(), n.value()), last_activity_);
+        if (!r) {
+            spdlog::info("yamux: closing connection: {}", r.error().message());
+        }
+        dispatch();
+        if (machine_.closed()) {
+            break;
+        }
+    }
+    conn_done_ = true;
+    kick();
+}
+
+task<void> session_service::writer()
+{
+    byte_buffer out;
+    for (;;) {
+        out.clear();
+        while (out.size() < 512 * 1024 && machine_.poll_transmit(out)) {
+        }
+        if (!out.empty()) {
+            auto w = co_await conn_->write_all(out);
+            if (!w) {
+                spdlog::debug("yamux: connection write failed: {}", w.error().message());
+                if (!machine_.closed()) {
+                    machine_.handle_transport_closed();
+                    dispatch();
+                }
+                break;
+            }
+            continue;
+        }
+        if (machine_.closed() || closing_) {
+            break;
+        }
+        if (!co_await tx_ready_.wait()) {
+            break;
+        }
+    }
+    // Everything queued is out: end the connection (the reader sees EOF or the abort).
+    auto c = co_await conn_->close_write();
+    (void)c;
+    if (machine_.closed() || conn_done_ || closing_) {
+        conn_->abort();
+    }
+}
+
+task<void> session_service::timers()
+{
+    while (!machine_.closed()) {
+        auto next = machine_.poll_timeout();
+        timer_.expires_at(next ? *next : instant::max());
+        auto [ec] = co_await timer_.async_wait(use_task);
+        if (machine_.closed()) {
+            break;
+        }
+        auto now = steady::now();
+        if (next && now >= *next) {
+            machine_.handle_timeout(now);
+            dispatch();
+        }
+        if (ec && ec != asio::error::operation_aborted) {
+            break;
+        }
+    }
+}
+
+task<void> session_service::run()
+{
+    auto self = shared_from_this();
+    auto all = reader() && writer() && timers();
+    co_await std::move(all);
+    for (auto& [id, w] : waiters_) {
+        w->changed.notify();
+    }
+    inbound_ready_.notify();
+    can_open_.notify();
+}
+
+void session_service::close()
+{
+    if (closing_) {
+        return;
+    }
+    closing_ = true;
+    machine_.go_away(go_away_code::normal);
+    // The writer flushes the GoAway, then ends the connection; the reader then sees it closed.
+    dispatch();
+}
+
+void session_service::abort() noexcept
+{
+    conn_->abort();
+}
+
+task<result<std::unique_ptr<transport::stream>>> session_service::open_stream()
+{
+    for (;;) {
+        auto id = machine_.open_stream();
+        if (id) {
+            kick();
+            co_return std::make_unique<mux_stream>(shared_from_this(), id.value());
+        }
+        if (id.error() != make_error_code(errc::ack_backlog_full)) {
+            co_return id.error();
+        }
+        if (!co_await can_open_.wait()) {
+            co_return make_error_code(asio::error::operation_aborted);
+        }
+    }
+}
+
+task<result<std::unique_ptr<transport::stream>>> session_service::accept_stream()
+{
+    for (;;) {
+        if (!inbound_.empty()) {
+            auto id = inbound_.front();
+            inbound_.pop_front();
+            if (machine_.info(id)) {
+                co_return std::make_unique<mux_stream>(shared_from_this(), id);
+            }
+            continue;
+        }
+        if (machine_.closed()) {
+            co_return make_error_code(errc::session_closed);
+        }
+        if (!co_await inbound_ready_.wait()) {
+            co_return make_error_code(asio::error::operation_aborted);
+        }
+    }
+}
+
+void session_service::detach(stream_id id, bool write_closed, bool eof)
+{
+    waiters_.erase(id);
+    auto info = machine_.info(id);
+    if (!info) {
+        return;
+    }
+    if (write_closed && !eof && !info->reset) {
+        // Our FIN is queued: let the peer finish; discard what it still sends.
+        draining_.insert(id);
+        drain(id);
+    } else if (!(write_closed && eof)) {
+        machine_.reset(id);
+    }
+    kick();
+}
+
+mux_stream::mux_stream(std::shared_ptr<session_service> s, stream_id id)
+    : session_(std::move(s)), id_(id), waiter_(session_->ex_)
+{
+    session_->waiters_[id_] = &waiter_;
+}
+
+mux_stream::~mux_stream()
+{
+    if (!gone_) {
+        session_->detach(id_, write_closed_, eof_);
+    } else {
+        session_->waiters_.erase(id_);
+    }
+}
+
+task<result<std::size_t>> mux_stream::read_some(mutable_bytes buf)
+{
+    auto& m = session_->machine_;
+    for (;;) {
+        if (eof_ || buf.empty()) {
+            co_return std::size_t{0};
+        }
+        if (gone_) {
+            co_return make_error_code(errc::stream_reset);
+        }
+        auto info = m.info(id_);
+        auto n = m.read(id_, buf);
+        if (!n) {
+            gone_ = true;
+            co_return n.error();
+        }
+        if (n.value() > 0) {
+            session_->kick(); // a window update may be due
+            co_return n.value();
+        }
+        if (!info) {
+            gone_ = true;
+            co_return make_error_code(m.closed() ? errc::session_closed : errc::stream_reset);
+        }
+        if (info->remote_closed) {
+            eof_ = true;
+            session_->kick();
+            co_return std::size_t{0};
+        }
+        if (info->reset) {
+            gone_ = true;
+            co_return make_error_code(errc::stream_reset);
+        }
+        if (!co_await waiter_.changed.wait()) {
+            co_return make_error_code(asio::error::operation_aborted);
+        }
+    }
+}
+
+task<result<void>> mux_stream::write_all(bytes_view buf)
+{
+    auto& m = session_->machine_;
+    while (!buf.empty()) {
+        if (gone_) {
+            co_return make_error_code(errc::stream_reset);
+        }
+        auto n = m.send(id_, buf);
+        if (!n) {
+            co_return n.error();
+        }
+        buf = buf.subspan(n.value());
+        session_->kick();
+        if (!buf.empty() && n.value() == 0) {
+            if (!co_await waiter_.changed.wait()) {
+                co_return make_error_code(asio::error::operation_aborted);
+            }
+        }
+    }
+    co_return ok();
+}
+
+task<result<void>> mux_stream::close_write()
+{
+    if (!write_closed_ && !gone_) {
+        write_closed_ = true;
+        session_->machine_.close_write(id_);
+        session_->kick();
+    }
+    co_return ok();
+}
+
+void mux_stream::abort() noexcept
+{
+    if (!gone_) {
+        gone_ = true;
+        session_->machine_.reset(id_);
+        session_->kick();
+        session_->waiters_.erase(id_);
+    }
+}
+
+} // namespace pcp::p2p::yamux
