@@ -76,7 +76,7 @@ int run_node(const node_options& opts)
         }
         cfg.listen.push_back(ma.value());
     }
-    engine::core_pool pool({});
+    engine::core_pool pool(engine::core_pool_options{});
     p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), cfg);
     h.on_identified = [json_out = opts.json](p2p::host::connection& c) {
         // Runs on the connection's core; stdout lines are written whole.

@@ -348,6 +348,7 @@ task<void> host::identify_remote(std::shared_ptr<connection> c)
 {
     std::vector<std::string> protos{std::string(identify::protocol_id)};
     auto opened = co_await c->open_stream(std::move(protos));
+    spdlog::debug("identify: stream to {}: {}", c->remote_peer().to_string(), opened ? "open" : opened.error().message());
     result<identify::message> r = make_error_code(pcp::errc::closed);
     if (opened) {
         auto req = identify::request(*opened.value().stream);
@@ -387,6 +388,7 @@ task<void> host::route(std::shared_ptr<connection> c, std::unique_ptr<transport:
         co_return;
     }
     auto& n = r.value();
+    spdlog::debug("host: inbound stream from {} speaks {}", c->remote_peer().to_string(), n.protocol);
     if (n.protocol == identify::protocol_id) {
         auto m = identify_for(*c);
         auto w = co_await identify::serve(*n.stream, m);
@@ -443,6 +445,7 @@ task<void> host::dial_attempt(std::shared_ptr<dial_race> race, peer::multiaddr a
     if (!race->finished) {
         auto attempt = dial_one(addr, expected);
         auto r = co_await engine::with_timeout(std::move(attempt), cfg_.dial_timeout);
+        spdlog::debug("host: dial {}: {}", addr.to_string(), r ? "connected" : r.error().message());
         if (r && !race->finished) {
             race->finished = true;
             race->winner = std::move(r.value());

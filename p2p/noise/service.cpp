@@ -17,7 +17,9 @@ secure_stream::secure_stream(std::unique_ptr<transport::stream> inner, transport
     if (leftover.size() > rx_.size()) {
         rx_.resize(leftover.size());
     }
-    std::memcpy(rx_.data(), leftover.data(), leftover.size());
+    if (!leftover.empty()) {
+        std::memcpy(rx_.data(), leftover.data(), leftover.size());
+    }
     rx_end_ = leftover.size();
     tx_.reserve(4 * max_frame_size);
 }
@@ -108,15 +110,28 @@ void secure_stream::abort() noexcept
     inner_->abort();
 }
 
-task<result<std::unique_ptr<secure_stream>>> secure(std::unique_ptr<transport::stream> inner,
-                                                    const peer::ed25519_keypair& identity, handshake_options opts)
+namespace {
+
+/// Plain function (not a coroutine): g++ 12 mishandles aggregates with reference members in
+/// coroutine frames, so the machine is built here and lives on the heap.
+std::unique_ptr<handshake> make_handshake(const peer::ed25519_keypair& identity, const handshake_options& opts)
 {
     config cfg{.role = opts.side, .identity = identity, .expected_remote = opts.expected_remote, .muxers = opts.muxers};
     randombytes_buf(cfg.static_secret.data(), cfg.static_secret.size());
     randombytes_buf(cfg.ephemeral_secret.data(), cfg.ephemeral_secret.size());
-    handshake hs(cfg);
+    auto hs = std::make_unique<handshake>(cfg);
     sodium_memzero(cfg.static_secret.data(), cfg.static_secret.size());
     sodium_memzero(cfg.ephemeral_secret.data(), cfg.ephemeral_secret.size());
+    return hs;
+}
+
+} // namespace
+
+task<result<std::unique_ptr<secure_stream>>> secure(std::unique_ptr<transport::stream> inner,
+                                                    const peer::ed25519_keypair& identity, handshake_options opts)
+{
+    auto machine = make_handshake(identity, opts);
+    handshake& hs = *machine;
 
     byte_buffer out;
     byte_buffer buf(max_frame_size);

@@ -440,10 +440,10 @@ result<std::size_t> session::send(stream_id id, bytes_view data)
         return errc::stream_closed;
     }
     const std::size_t n = std::min(data.size(), send_capacity(*s));
-    if (n < data.size() && !s->blocked) {
+    if (n < data.size()) {
         s->blocked = true;
         if (s->send_window > n) {
-            blocked_list_.push_back(id); // short because of the send buffer, not the window
+            note_buffer_blocked(*s); // short because of the send buffer, not the window
         }
     }
     std::size_t done = 0;
@@ -643,31 +643,43 @@ bool session::emit_data(stream& s, byte_buffer& out)
     return false;
 }
 
+void session::note_buffer_blocked(stream& s)
+{
+    if (!s.in_blocked_list) {
+        s.in_blocked_list = true;
+        blocked_list_.push_back(s.id);
+    }
+}
+
 void session::wake_writable(stream& s)
 {
-    if (s.blocked && send_capacity(s) > 0) {
+    if (!s.blocked) {
+        return;
+    }
+    if (send_capacity(s) > 0) {
         s.blocked = false;
         note_event(s, ev_writable);
+    } else if (s.send_window > 0) {
+        // The window reopened but the shared send buffer is full: wait for it to drain.
+        note_buffer_blocked(s);
     }
 }
 
 void session::wake_blocked_streams()
 {
-    std::deque<stream_id> keep;
-    for (auto id : blocked_list_) {
+    std::deque<stream_id> pending;
+    pending.swap(blocked_list_);
+    for (auto id : pending) {
         stream* s = find(id);
-        if (s == nullptr || !s->blocked) {
+        if (s == nullptr) {
             continue;
         }
-        if (s->send_window == 0) {
-            continue; // now window-limited: a WindowUpdate wakes it
+        s->in_blocked_list = false;
+        if (!s->blocked || s->send_window == 0) {
+            continue; // unblocked already, or window-limited: a WindowUpdate wakes it
         }
-        wake_writable(*s);
-        if (s->blocked) {
-            keep.push_back(id);
-        }
+        wake_writable(*s); // re-queues itself while the buffer is still full
     }
-    blocked_list_.swap(keep);
 }
 
 void session::maybe_remove(stream_id id)

@@ -78,6 +78,7 @@ struct stream_state {
     bool in_send_list = false;
     bool in_update_list = false;
     bool in_event_list = false;
+    bool in_blocked_list = false; ///< queued in blocked_list_ (waiting for send-buffer room)
     std::uint8_t pending_events = 0;
     std::uint32_t reset_code = 0;
     // send side
@@ -206,6 +207,7 @@ private:
     std::size_t send_capacity(const stream& s) const noexcept;
     void wake_writable(stream& s);
     void wake_blocked_streams();
+    void note_buffer_blocked(stream& s);
     void maybe_remove(stream_id id);
     void remove(stream_id id);
 

@@ -82,8 +82,6 @@ void session_service::dispatch()
             break;
         }
     }
-    kick();
-    timer_.cancel(); // re-arm from poll_timeout
 }
 
 task<void> session_service::reader()
@@ -99,6 +97,7 @@ task<void> session_service::reader()
                 machine_.handle_transport_closed();
             }
             dispatch();
+            timer_.cancel();
             break;
         }
         last_activity_ = steady::now();
@@ -107,6 +106,8 @@ task<void> session_service::reader()
             spdlog::info("yamux: closing connection: {}", r.error().message());
         }
         dispatch();
+        kick();          // input may have queued pongs, ACKs or window updates
+        timer_.cancel(); // and moved the next deadline: re-arm from poll_timeout
         if (machine_.closed()) {
             break;
         }
@@ -122,6 +123,7 @@ task<void> session_service::writer()
         out.clear();
         while (out.size() < 512 * 1024 && machine_.poll_transmit(out)) {
         }
+        dispatch(); // draining the send buffer may have reopened blocked streams
         if (!out.empty()) {
             auto w = co_await conn_->write_all(out);
             if (!w) {
@@ -162,6 +164,7 @@ task<void> session_service::timers()
         if (next && now >= *next) {
             machine_.handle_timeout(now);
             dispatch();
+            kick();
         }
         if (ec && ec != asio::error::operation_aborted) {
             break;
@@ -190,6 +193,7 @@ void session_service::close()
     machine_.go_away(go_away_code::normal);
     // The writer flushes the GoAway, then ends the connection; the reader then sees it closed.
     dispatch();
+    kick();
 }
 
 void session_service::abort() noexcept
