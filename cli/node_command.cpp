@@ -12,6 +12,7 @@
 #include "engine/core_pool.hpp"
 #include "engine/signals.hpp"
 #include "p2p/host/host.hpp"
+#include "p2p/noise/errc.hpp"
 #include "p2p/ping/service.hpp"
 
 namespace pcp::cli {
@@ -136,7 +137,12 @@ task<void> ping_main(engine::core_pool& pool, p2p::host::host& h, const ping_opt
         } else {
             std::fprintf(stderr, "pcp ping: cannot connect to %s: %s\n", target.to_string().c_str(), c.error().message().c_str());
         }
-        st.exit = exit_not_found;
+        // The peer answered but is not who the address says (or failed to prove it): exit 4.
+        bool auth = c.error() == make_error_code(p2p::noise::errc::peer_id_mismatch) ||
+                    c.error() == make_error_code(p2p::noise::errc::bad_signature) ||
+                    c.error() == make_error_code(p2p::noise::errc::missing_identity) ||
+                    c.error() == make_error_code(p2p::noise::errc::bad_identity_key);
+        st.exit = auth ? exit_auth_failed : exit_not_found;
         pool.stop();
         co_return;
     }

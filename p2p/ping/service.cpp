@@ -61,8 +61,6 @@ task<result<std::vector<duration>>> request(transport::stream& s, int count, dur
         }
         rtts.push_back(steady::now() - t0);
     }
-    auto c = co_await s.close_write();
-    (void)c;
     co_return rtts;
 }
 

@@ -9,3 +9,14 @@ set_tests_properties(interop.js_selftest PROPERTIES
   LABELS "interop"
   SKIP_RETURN_CODE 77
   TIMEOUT 300)
+
+# pcp <-> js-libp2p in both directions (tests/interop/js/pcp_interop.sh).
+if(NOT PCP_FUZZ)
+  add_test(NAME interop.pcp_js
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/pcp_interop.sh $<TARGET_FILE:pcp> $<TARGET_FILE:pcp_testpeer>
+            ${PROJECT_BINARY_DIR}/interop-js)
+  set_tests_properties(interop.pcp_js PROPERTIES
+    LABELS "interop"
+    SKIP_RETURN_CODE 77
+    TIMEOUT 300)
+endif()
