@@ -3,6 +3,9 @@
 .PHONY: all deps build demo test check-all bench fuzz fuzz-build asan tsan epoll clean format
 
 JOBS ?= $(shell nproc)
+# ccache (when present) shares objects between clones of the repo in different folders.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 FUZZ_SECONDS ?= 60
 
 all: build

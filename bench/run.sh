@@ -23,6 +23,7 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]
 # iperf3 one stream on loopback, interleaved with the engine's loopback stream benchmark.
 iperf_gbs=()
 engine_gbs=()
+stack_gbs=()
 iperf3 -s -1 -D -B 127.0.0.1 -p 5299 --pidfile "$out/iperf3.pid" >/dev/null 2>&1 || true
 for i in $(seq 1 "$runs"); do
   iperf3 -s -1 -D -B 127.0.0.1 -p 5299 >/dev/null 2>&1 || true
@@ -33,17 +34,26 @@ for i in $(seq 1 "$runs"); do
       --benchmark_min_time="$min_time" --benchmark_format=json 2>/dev/null |
       jq '[.benchmarks[] | select(.run_type == "iteration")][0].bytes_per_second')
   engine_gbs+=("$(awk -v b="$e" 'BEGIN { printf "%.3f", b / 1e9 }')")
+  st=$("$build/bench/bench_p2p" --benchmark_filter='bm_noise_yamux_loopback/262144' \
+      --benchmark_min_time="$min_time" --benchmark_format=json 2>/dev/null |
+      jq '[.benchmarks[] | select(.run_type == "iteration")][0].bytes_per_second')
+  stack_gbs+=("$(awk -v b="$st" 'BEGIN { printf "%.3f", b / 1e9 }')")
 done
 [ -f "$out/iperf3.pid" ] && kill "$(cat "$out/iperf3.pid")" 2>/dev/null || true
 
 iperf_med=$(printf '%s\n' "${iperf_gbs[@]}" | median)
 engine_med=$(printf '%s\n' "${engine_gbs[@]}" | median)
+stack_med=$(printf '%s\n' "${stack_gbs[@]}" | median)
 ratio=$(awk -v a="$engine_med" -v b="$iperf_med" 'BEGIN { printf "%.2f", a / b }')
+stack_iperf=$(awk -v a="$stack_med" -v b="$iperf_med" 'BEGIN { printf "%.2f", a / b }')
 
 # OpenSSL's ChaCha20-Poly1305 on one core, 16 KiB blocks (the ceiling for every encrypted path).
 ossl=$(openssl speed -evp chacha20-poly1305 -bytes 16384 -seconds 2 2>/dev/null | awk '/^ChaCha20-Poly1305|^chacha20-poly1305/ { v = $NF } END { sub("k", "", v); printf "%.3f", v * 1000 / 1e9 }')
 
+stack_ossl=$(awk -v a="$stack_med" -v b="$ossl" 'BEGIN { printf "%.2f", a / b }')
 "$build/bench/bench_engine" --benchmark_min_time="$min_time" --benchmark_format=console > "$out/engine.txt" 2>&1
+"$build/bench/bench_p2p" --benchmark_min_time="$min_time" --benchmark_filter='seal_open|yamux_frames' \
+  --benchmark_format=console >> "$out/engine.txt" 2>&1
 
 {
   echo "### Run of $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -55,9 +65,10 @@ ossl=$(openssl speed -evp chacha20-poly1305 -bytes 16384 -seconds 2 2>/dev/null 
   echo "| --- | --- | --- |"
   echo "| iperf3, one stream, 127.0.0.1 | ${iperf_med} | ${iperf_gbs[*]} |"
   echo "| pcp engine TCP stream (256 KiB writes, 2 cores) | ${engine_med} | ${engine_gbs[*]} |"
+  echo "| pcp Noise + yamux, one stream, 256 KiB writes (2 cores) | ${stack_med} | ${stack_gbs[*]} |"
   echo "| OpenSSL ChaCha20-Poly1305, one core, 16 KiB | ${ossl} | |"
   echo
-  echo "Ratio engine / iperf3: **${ratio}**"
+  echo "Ratios: engine / iperf3 **${ratio}**; Noise+yamux / iperf3 **${stack_iperf}**; Noise+yamux / OpenSSL ChaCha20-Poly1305 **${stack_ossl}**"
   echo
   echo '```'
   cat "$out/engine.txt" | grep -E '^(bm_|Benchmark|-)'

@@ -15,6 +15,8 @@ if [ "${CI:-}" = "true" ]; then
   export PCP_REQUIRE_NETNS=1 PCP_REQUIRE_INTEROP=1
 fi
 stage() { scripts/stage.sh "$@"; }
+# Let ccache (when present) share objects between clones of the repo in different folders.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
 echo "pcp make test on $(uname -sr), $(nproc) cores, $(g++-12 --version | head -1), $(clang++-14 --version | head -1)"
 stage "configure release" cmake --preset release >/dev/null || exit 1
