@@ -11,7 +11,9 @@ out="$build/bench"
 mkdir -p "$out"
 
 if [ "${PCP_BENCH_INNER:-}" != "1" ]; then
-  exec unshare -n env PCP_BENCH_INNER=1 bash "$0" "$@"
+  flags=(-n)
+  [ "$(id -u)" -eq 0 ] || flags=(-r -n)
+  exec unshare "${flags[@]}" env PCP_BENCH_INNER=1 bash "$0" "$@"
 fi
 ip link set lo up
 

@@ -62,7 +62,6 @@ int run(int argc, char** argv)
     auto* selftest = app.add_subcommand("selftest", "Engine self-tests that need no peer");
     selftest->require_subcommand(1);
     loopback_options lo;
-    std::string size = "1GiB";
     auto* loop = selftest->add_subcommand("loopback", "Stream bytes over TCP 127.0.0.1 through the engine and print the rate");
     loop->add_option("--bytes", lo.bytes, "Bytes to send")->capture_default_str();
     loop->add_option("--chunk", lo.chunk, "Write size")->capture_default_str();

@@ -18,7 +18,7 @@
 namespace pcp::cli {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 void print_json(const json& j)
 {
@@ -115,7 +115,7 @@ int run_node(const node_options& opts)
     asio::co_spawn(pool.executor(0), node_main(pool, h, opts.json, sig), asio::detached);
     pool.run();
     pool.join();
-    return exit_ok;
+    return sig ? engine::exit_code_for_signal(sig) : exit_ok; // 130 SIGINT, 143 SIGTERM (DESIGN §6)
 }
 
 namespace {
@@ -198,9 +198,10 @@ task<void> ping_main(engine::core_pool& pool, p2p::host::host& h, const ping_opt
     pool.stop();
 }
 
-task<void> stop_on_signal(engine::core_pool& pool)
+task<void> stop_on_signal(engine::core_pool& pool, ping_state& st)
 {
-    if (co_await engine::wait_for_shutdown_signal() != 0) {
+    if (int sig = co_await engine::wait_for_shutdown_signal(); sig != 0) {
+        st.exit = engine::exit_code_for_signal(sig);
         pool.stop();
     }
 }
@@ -227,7 +228,7 @@ int run_ping(const ping_options& opts)
     p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), {});
     ping_state st;
     asio::co_spawn(pool.executor(0), ping_main(pool, h, opts, target.value(), st), asio::detached);
-    asio::co_spawn(pool.executor(0), stop_on_signal(pool), asio::detached);
+    asio::co_spawn(pool.executor(0), stop_on_signal(pool, st), asio::detached);
     pool.run();
     pool.join();
     return st.exit;

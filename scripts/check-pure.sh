@@ -9,7 +9,7 @@ n=0
 while IFS= read -r f; do
   [ -z "$f" ] && continue
   n=$((n + 1))
-  if grep -nE '^\s*#\s*include\s*[<"](boost/asio|liburing|engine/(asio|task|core_pool|cancel|signals)\.hpp|transport/)' "$f"; then
+  if grep -nE '^\s*#\s*include\s*[<"](boost/asio|liburing|engine/(asio|task|core_pool|cancel|signals|notify|uring_probe)\.hpp|transport/|p2p/[a-z_]+/service\.hpp|p2p/host/)' "$f"; then
     echo "check-pure: $f is pure but includes Asio, liburing or I/O code" >&2
     bad=1
   fi

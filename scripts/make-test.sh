@@ -28,8 +28,8 @@ rc=0
 logs=$(mktemp -d)
 trap 'rm -rf "$PCP_STAGE_LOG" "$logs"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-stage "ctest asan (unit, integration, fuzz replay)" bash -c "set -o pipefail; ctest --test-dir build/asan \
-  --output-on-failure -j $jobs -L 'unit|integration|fuzz' --timeout 900 | tee $logs/asan.log" || rc=1
+stage "ctest asan (unit, integration, sim, fuzz replay)" bash -c "set -o pipefail; ctest --test-dir build/asan \
+  --output-on-failure -j $jobs -L 'unit|integration|sim|fuzz' --timeout 900 | tee $logs/asan.log" || rc=1
 unset ASAN_OPTIONS UBSAN_OPTIONS
 stage "ctest release (all)" bash -c "set -o pipefail; ctest --test-dir build/release --output-on-failure \
   -j $jobs --timeout 600 | tee $logs/release.log" || rc=1

@@ -488,8 +488,23 @@ task<result<std::shared_ptr<connection>>> host::connect(std::vector<peer::multia
     if (dialable.empty()) {
         co_return make_error_code(boost::system::errc::address_family_not_supported);
     }
-    // IPv6 and IPv4 interleaved (happy eyeballs, RFC 8305 in spirit): alternate families.
-    std::stable_partition(dialable.begin(), dialable.end(), [](const peer::multiaddr& m) { return m.has(peer::proto::ip6); });
+    // Happy eyeballs (RFC 8305 in spirit): alternate IPv6 and IPv4, IPv6 first, each attempt
+    // starting happy_eyeballs_delay after the previous one; the first to authenticate wins.
+    {
+        std::vector<peer::multiaddr> v6, v4, ordered;
+        for (auto& m : dialable) {
+            (m.has(peer::proto::ip6) ? v6 : v4).push_back(std::move(m));
+        }
+        for (std::size_t i = 0; i < std::max(v6.size(), v4.size()); ++i) {
+            if (i < v6.size()) {
+                ordered.push_back(std::move(v6[i]));
+            }
+            if (i < v4.size()) {
+                ordered.push_back(std::move(v4[i]));
+            }
+        }
+        dialable = std::move(ordered);
+    }
     auto race = std::make_shared<dial_race>(ex);
     race->pending = dialable.size();
     for (std::size_t i = 0; i < dialable.size(); ++i) {

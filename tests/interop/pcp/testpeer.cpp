@@ -25,7 +25,7 @@
 namespace {
 
 using namespace pcp;
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 constexpr std::string_view echo_protocol = "/pcp-test/echo/1.0.0";
 constexpr std::string_view sink_protocol = "/pcp-test/sink/1.0.0";
