@@ -228,3 +228,67 @@ TEST(host, dial_refuses_a_peer_that_is_not_the_one_in_the_address)
 
 } // namespace
 } // namespace pcp
+
+namespace pcp {
+namespace {
+
+struct dial_outcome {
+    std::string error;
+    bool same_connection = false;
+    bool closed_when_idle = false;
+    std::string connected_via;
+};
+
+task<void> dial_fallback_and_dedup(host::host& client, std::vector<peer::multiaddr> addrs, dial_outcome& out,
+                                   engine::core_pool& pool)
+{
+    auto first = co_await client.connect(addrs);
+    if (!first) {
+        out.error = "first connect: " + first.error().message();
+        pool.stop();
+        co_return;
+    }
+    out.connected_via = first.value()->remote_addr().to_string();
+    auto second = co_await client.connect(std::move(addrs));
+    out.same_connection = second && second.value() == first.value();
+    // The server closes idle connections (no streams) after its idle_timeout.
+    for (int i = 0; i < 100 && !first.value()->closed(); ++i) {
+        co_await engine::sleep_for(std::chrono::milliseconds(50));
+    }
+    out.closed_when_idle = first.value()->closed();
+    pool.stop();
+}
+
+TEST(host, dial_falls_back_past_a_dead_address_reuses_the_connection_and_idle_close_works)
+{
+    engine::core_pool pool({.cores = 1});
+    auto cfg = loopback_config();
+    cfg.idle_timeout = std::chrono::milliseconds(300);
+    host::host server(pool, peer::ed25519_keypair::generate(), cfg);
+    ASSERT_TRUE(server.start());
+    // A port with nothing listening: bind a listener, note its port, close it.
+    std::uint16_t dead_port = 0;
+    {
+        auto l = transport::tcp::listener::open(pool.executor(0), {asio::ip::make_address("127.0.0.1"), 0});
+        ASSERT_TRUE(l);
+        dead_port = l.value().local_endpoint().port();
+        l.value().close();
+    }
+    auto dead = peer::multiaddr::from_string("/ip4/127.0.0.1/tcp/" + std::to_string(dead_port)).value();
+    auto good = server.listen_addrs()[0];
+    host::host_config ccfg;
+    ccfg.happy_eyeballs_delay = std::chrono::milliseconds(50);
+    ccfg.idle_timeout = duration::zero();
+    host::host client(pool, peer::ed25519_keypair::generate(), ccfg);
+    std::vector<peer::multiaddr> addrs{dead.with_peer(server.id()).value(), good.with_peer(server.id()).value()};
+    dial_outcome out;
+    asio::co_spawn(pool.executor(0), dial_fallback_and_dedup(client, std::move(addrs), out, pool), asio::detached);
+    pool.run();
+    EXPECT_TRUE(out.error.empty()) << out.error;
+    EXPECT_EQ(out.connected_via, good.to_string());
+    EXPECT_TRUE(out.same_connection);
+    EXPECT_TRUE(out.closed_when_idle);
+}
+
+} // namespace
+} // namespace pcp
