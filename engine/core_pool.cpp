@@ -19,14 +19,40 @@ core_pool::core_pool(core_pool_options opts) : pin_(opts.pin)
     }
 }
 
+void core_pool::drain(int max_rounds)
+{
+    if (!quiescent()) {
+        return;
+    }
+    for (int round = 0; round < max_rounds; ++round) {
+        std::size_t ran = 0;
+        for (auto& c : cores_) {
+            c->ctx.restart();
+            try {
+                ran += c->ctx.poll();
+            } catch (const std::exception& e) {
+                spdlog::error("engine: drain: unhandled exception: {}", e.what());
+            }
+        }
+        if (ran == 0) {
+            break;
+        }
+    }
+}
+
 core_pool::~core_pool()
 {
     stop();
     join();
-    // Destroy contexts in reverse order; each destroys the frames of its pending tasks.
-    while (!cores_.empty()) {
-        cores_.pop_back();
+    // No drain() here: handlers resumed now could touch objects their owners already destroyed.
+    // Owners of sockets drain while they still exist (see host::~host).
+    // Destroy contexts in core order; each destroys the frames of its pending tasks. Core 0 goes
+    // first: its acceptors may hold pending accepts into sockets of other cores' contexts, which
+    // must still exist when those operations are destroyed.
+    for (auto& c : cores_) {
+        c.reset();
     }
+    cores_.clear();
 }
 
 std::size_t core_pool::least_loaded_core() const noexcept
@@ -50,6 +76,11 @@ void core_pool::run_core(std::size_t i)
             spdlog::warn("engine: could not pin core {} to its CPU", i);
         }
     }
+    ++running_;
+    struct leave {
+        std::atomic<int>& n;
+        ~leave() { --n; }
+    } guard{running_};
     for (;;) {
         try {
             cores_[i]->ctx.run();

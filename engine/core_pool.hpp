@@ -86,6 +86,14 @@ public:
     /// Join the threads of cores 1..n-1.
     void join();
     [[nodiscard]] bool stopped() const noexcept { return stopping_.load(); }
+    /// True once stop() was called and no core is running any more (run() returned, threads joined).
+    [[nodiscard]] bool quiescent() const noexcept { return stopping_.load() && running_.load() == 0; }
+
+    /// After stop(), with no core running: run the handlers that are ready on every core (the
+    /// completions of operations cancelled during shutdown, posted closes) until none is left, at
+    /// most `max_rounds` rounds. Objects that own sockets call this before they go away, so that
+    /// no cancelled operation outlives the services it refers to. No-op unless quiescent().
+    void drain(int max_rounds = 32);
 
     /// Run `fn()` (which returns task<T>) on `core` and resume the caller on its own executor with
     /// the value. Exceptions propagate to the caller. Safe to cancel only as a whole.
@@ -126,6 +134,7 @@ private:
     bool pin_;
     bool started_ = false;
     std::atomic<bool> stopping_{false};
+    std::atomic<int> running_{0};
 };
 
 } // namespace pcp::engine

@@ -103,6 +103,9 @@ host::host(engine::core_pool& pool, peer::ed25519_keypair identity, host_config 
 host::~host()
 {
     stop();
+    // If the engine has already stopped, run the closes posted by stop() and the completions of
+    // the operations they cancel now, while this host (which those coroutines use) still exists.
+    pool_.drain();
 }
 
 void host::handle(std::string protocol, stream_handler h)

@@ -946,11 +946,17 @@ TEST(hostile, yamux_stream_flood)
 }
 
 /// Open stream 1 as a ping stream and keep sending within every window the host grants, never
-/// reading the echoes (so never granting the host any window back). The host's echo writes
-/// block after one window, so it stops reading and stops granting. Returns the bytes sent; on
-/// return the whole granted window is used up.
-task<std::uint64_t> fill_unread_ping_stream(raw_peer& peer)
+/// granting the host any window back. The host's echo writes block once it has echoed one
+/// initial window (256 KiB), so from then on it reads nothing and grants nothing. Returns once
+/// that point is reached and every grant is in: the granted window is then used up exactly.
+struct fill_result {
+    std::uint64_t sent = 0;   ///< bytes we sent on stream 1 (negotiation included)
+    std::uint64_t echoed = 0; ///< Data bytes the host sent on stream 1 (its multistream answer too)
+};
+
+task<fill_result> fill_unread_ping_stream(raw_peer& peer)
 {
+    fill_result r;
     byte_buffer out;
     yamux::encode(hdr(yamux::frame_type::window_update, yamux::flag::syn, 1, 0), out);
     byte_buffer neg;
@@ -960,24 +966,24 @@ task<std::uint64_t> fill_unread_ping_stream(raw_peer& peer)
     auto w0 = co_await peer.s->write_all(out);
     EXPECT_TRUE(w0);
     std::uint64_t credit = yamux::initial_stream_window - neg.size();
-    std::uint64_t total = neg.size();
+    r.sent = neg.size();
     byte_buffer chunk(32 * 1024, std::byte{0x11});
-    for (int round = 0; round < 40; ++round) {
+    for (int round = 0; round < 60; ++round) {
         byte_buffer frames;
         while (credit > 0) {
             auto k = static_cast<std::size_t>(std::min<std::uint64_t>(credit, chunk.size()));
             yamux::encode_data(1, 0, bytes_view(chunk).first(k), frames);
             credit -= k;
-            total += k;
+            r.sent += k;
         }
         if (!frames.empty()) {
             auto wr = co_await peer.s->write_all(frames);
             EXPECT_TRUE(wr);
             if (!wr) {
-                co_return total;
+                co_return r;
             }
         }
-        // Collect grants until the host goes quiet.
+        // Collect grants and echoes until the host goes quiet.
         std::uint64_t granted = 0;
         for (;;) {
             auto f = co_await read_frame_for(peer, 300ms);
@@ -988,13 +994,16 @@ task<std::uint64_t> fill_unread_ping_stream(raw_peer& peer)
             if (h.type == yamux::frame_type::window_update && h.id == 1 && !h.has(yamux::flag::rst)) {
                 granted += h.length;
             }
-        }
-        if (granted == 0) {
-            break;
+            if (h.type == yamux::frame_type::data && h.id == 1) {
+                r.echoed += f.value().payload.size();
+            }
         }
         credit += granted;
+        if (granted == 0 && r.echoed >= yamux::initial_stream_window) {
+            break; // the host is stuck writing: nothing more will be granted
+        }
     }
-    co_return total;
+    co_return r;
 }
 
 task<void> window_abuse(world& w)
@@ -1028,7 +1037,8 @@ task<void> window_abuse(world& w)
     }
     auto& peer2 = p2.value();
     auto filled = co_await fill_unread_ping_stream(peer2);
-    EXPECT_GE(filled, std::uint64_t{yamux::initial_stream_window});
+    EXPECT_EQ(filled.echoed, std::uint64_t{yamux::initial_stream_window}) << "the host's echo did not block";
+    EXPECT_GE(filled.sent, std::uint64_t{yamux::initial_stream_window});
     byte_buffer extra;
     yamux::encode_data(1, 0, to_buffer("x"), extra);
     auto wx = co_await peer2.s->write_all(extra);
@@ -1124,7 +1134,9 @@ task<void> unread_echoes(world& w)
         co_return;
     }
     auto& peer = p.value();
-    auto total = co_await fill_unread_ping_stream(peer);
+    auto filled = co_await fill_unread_ping_stream(peer);
+    const auto total = filled.sent;
+    EXPECT_EQ(filled.echoed, std::uint64_t{yamux::initial_stream_window}) << "the host's echo did not block";
     EXPECT_GE(total, std::uint64_t{yamux::initial_stream_window});
     EXPECT_LT(total, std::uint64_t{8} << 20) << "the host kept granting window to a peer that never reads";
     auto st = co_await server_mux_stats(w);
