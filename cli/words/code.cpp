@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
 
 #include <sodium.h>
 
@@ -238,17 +237,23 @@ std::optional<std::string_view> suggest(std::string_view typed)
         return std::nullopt;
     }
     const auto list = english();
-    std::size_t best = 0;
-    std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+    // Only words within `limit` edits count, so words whose length differs by more are skipped
+    // (the distance is at least the length difference), and input longer than any word plus
+    // `limit` goes straight to the prefix rule.
+    const std::size_t limit = t.size() <= 4 ? 1 : 2;
+    std::optional<std::size_t> best;
+    std::size_t best_distance = limit + 1;
     std::size_t best_prefix = 0;
-    for (std::size_t k = 0; k < list.size(); ++k) {
+    for (std::size_t k = 0; k < list.size() && t.size() <= max_word_size + limit; ++k) {
         const std::string_view w = list[k];
-        // The distance is at least the length difference: skip words that cannot win.
         const std::size_t gap = t.size() > w.size() ? t.size() - w.size() : w.size() - t.size();
-        if (gap > best_distance) {
+        if (gap > limit || gap > best_distance) {
             continue;
         }
         const std::size_t d = edit_distance(t, w);
+        if (d > limit) {
+            continue;
+        }
         const std::size_t p = common_prefix(t, w);
         if (d < best_distance || (d == best_distance && p > best_prefix)) {
             best = k;
@@ -256,9 +261,8 @@ std::optional<std::string_view> suggest(std::string_view typed)
             best_prefix = p;
         }
     }
-    const std::size_t limit = t.size() <= 4 ? 1 : 2;
-    if (best_distance <= limit) {
-        return list[best];
+    if (best) {
+        return list[*best];
     }
     if (t.size() >= unique_prefix_size) {
         const std::string_view head = t.substr(0, unique_prefix_size);
