@@ -24,7 +24,7 @@ void secure_zero(void* p, std::size_t n) noexcept;
 /// A secret byte string of any length (a password, a code phrase, a generator string). Move-only;
 /// the bytes are zeroised on destruction and on every reallocation.
 class secret {
-public:
+  public:
     secret() = default;
     /// A copy of `b`.
     explicit secret(bytes_view b);
@@ -45,15 +45,14 @@ public:
     /// Zeroise and empty.
     void clear() noexcept;
 
-private:
+  private:
     byte_buffer bytes_;
 };
 
 /// A fixed-size secret (scalar, shared point, key). Move-only; zeroised on destruction and
 /// when moved from.
-template <std::size_t N>
-class secret_array {
-public:
+template <std::size_t N> class secret_array {
+  public:
     secret_array() = default;
     explicit secret_array(std::span<const std::byte, N> b) noexcept
     {
@@ -81,7 +80,7 @@ public:
     /// Constant-time comparison.
     [[nodiscard]] bool equals(std::span<const std::byte, N> other) const noexcept;
 
-private:
+  private:
     std::array<std::byte, N> bytes_{};
 };
 
@@ -89,8 +88,7 @@ private:
 /// lengths differ.
 [[nodiscard]] bool constant_time_equal(bytes_view a, bytes_view b) noexcept;
 
-template <std::size_t N>
-bool secret_array<N>::equals(std::span<const std::byte, N> other) const noexcept
+template <std::size_t N> bool secret_array<N>::equals(std::span<const std::byte, N> other) const noexcept
 {
     return constant_time_equal(bytes_, other);
 }
@@ -136,8 +134,8 @@ void append_lv(byte_buffer& out, bytes_view data);
 /// generator_string(DSI, PRS, CI, sid, s_in_bytes) = lv_cat(DSI, PRS, zero_bytes(len_zpad), CI,
 /// sid) with len_zpad = max(0, s_in_bytes - 1 - len(prepend_len(PRS)) - len(prepend_len(DSI)))
 /// Secret, since it contains PRS.
-[[nodiscard]] secret generator_string(bytes_view dsi_bytes, bytes_view prs, bytes_view ci,
-                                      bytes_view sid, std::size_t s_in_bytes = hash_block_size);
+[[nodiscard]] secret generator_string(bytes_view dsi_bytes, bytes_view prs, bytes_view ci, bytes_view sid,
+                                      std::size_t s_in_bytes = hash_block_size);
 
 /// G_Ristretto255.calculate_generator(SHA-512, PRS, CI, sid): the 64-byte SHA-512 of the generator
 /// string mapped with ristretto255's element derivation (crypto_core_ristretto255_from_hash).
@@ -159,12 +157,11 @@ void append_lv(byte_buffer& out, bytes_view data);
 [[nodiscard]] std::optional<shared_point> scalar_mult_vfy(const scalar& y, bytes_view x);
 
 /// transcript_ir(Ya, ADa, Yb, ADb) = lv_cat(Ya, ADa) || lv_cat(Yb, ADb).
-[[nodiscard]] byte_buffer transcript_ir(bytes_view ya, bytes_view ada, bytes_view yb,
-                                        bytes_view adb);
+[[nodiscard]] byte_buffer transcript_ir(bytes_view ya, bytes_view ada, bytes_view yb, bytes_view adb);
 
 /// ISK = SHA-512(lv_cat(DSI || b"_ISK", sid, K) || transcript_ir(Ya, ADa, Yb, ADb)).
-[[nodiscard]] isk derive_isk(bytes_view sid, const shared_point& k, bytes_view ya, bytes_view ada,
-                             bytes_view yb, bytes_view adb);
+[[nodiscard]] isk derive_isk(bytes_view sid, const shared_point& k, bytes_view ya, bytes_view ada, bytes_view yb,
+                             bytes_view adb);
 
 /// The key-confirmation MAC key SHA-512(b"CPaceMac" || sid || ISK).
 [[nodiscard]] mac_key derive_mac_key(bytes_view sid, const isk& k);
@@ -172,6 +169,10 @@ void append_lv(byte_buffer& out, bytes_view data);
 /// A party's key-confirmation tag HMAC-SHA512(mac_key, lv_cat(Y, AD)) over the message it sent:
 /// Ta = confirmation_tag(mk, Ya, ADa), Tb = confirmation_tag(mk, Yb, ADb).
 [[nodiscard]] tag confirmation_tag(const mac_key& mk, bytes_view y, bytes_view ad);
+
+/// An application key from ISK, SHA-512(lv_cat(label, ISK)): the draft recommends processing ISK
+/// with a KDF before use; `label` keeps keys for different purposes apart. Not part of the draft.
+[[nodiscard]] secret_array<64> derive_key(const isk& k, std::string_view label);
 
 } // namespace cpace
 } // namespace pcp::crypto
