@@ -8,6 +8,7 @@
 
 #include "cli/loopback_demo.hpp"
 #include "cli/node_command.hpp"
+#include "cli/transfer_command.hpp"
 #include "engine/uring_probe.hpp"
 
 namespace pcp::cli {
@@ -79,6 +80,34 @@ int run(int argc, char** argv)
     ping->add_option("--timeout", ping_opts.timeout_seconds, "Seconds to wait for the connection and for each pong")->capture_default_str();
     ping->add_flag("--json", ping_opts.json, "JSON lines on stdout: pong, done, error");
 
+    send_command_options send_opts;
+    auto* send = app.add_subcommand("send", "Send files and folders: prints a code for the receiver");
+    send->add_option("PATH", send_opts.paths, "Files and directories to send")->required();
+    send->add_option("-w,--words", send_opts.words, "Number of code words (at least 3)")->capture_default_str();
+    send->add_option("--code", send_opts.code, "Use this code instead of fresh words (visible in the process list!)");
+    send->add_option("--attempts", send_opts.attempts, "Wrong codes accepted before the code is burned")->capture_default_str();
+
+    receive_command_options recv_opts;
+    auto* receive = app.add_subcommand("receive", "Receive with the code the sender printed");
+    receive->add_option("WORDS", recv_opts.code,
+                        "The code; also read from PCP_WORDS, or asked for when omitted (an argument is visible in the "
+                        "process list)");
+    receive->add_flag("-y,--yes", recv_opts.yes, "Accept the offer without asking");
+    receive->add_option("-o,--output", recv_opts.output, "Directory to write into")->capture_default_str();
+    receive->add_flag("--overwrite", recv_opts.overwrite, "Replace files that already exist");
+    receive->add_flag("--no-sync", recv_opts.no_sync, "Do not syncfs before reporting success");
+    receive->add_option("--timeout", recv_opts.timeout_seconds, "Seconds to look for the sender")->capture_default_str();
+
+    for (auto* sub : {send, receive}) {
+        auto& common = sub == send ? static_cast<common_transfer_options&>(send_opts) : static_cast<common_transfer_options&>(recv_opts);
+        sub->add_flag("--json", common.json, "One JSON event per line on stdout (docs/cli.md)");
+        sub->add_flag("--no-mdns", common.no_mdns, "Do not use mDNS on the local network");
+        sub->add_flag("--no-dht", common.no_dht, "Do not use the DHT (there is no DHT discovery yet)");
+        sub->add_option("--listen", common.listen, "Listen multiaddr (repeatable)");
+        sub->add_flag_function("-q,--quiet", [&common](std::int64_t) { common.verbosity = -1; }, "Only errors");
+        sub->add_flag_function("-v,--verbose", [&common](std::int64_t) { common.verbosity = 1; }, "More detail");
+    }
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -100,6 +129,12 @@ int run(int argc, char** argv)
     }
     if (ping->parsed()) {
         return run_ping(ping_opts);
+    }
+    if (send->parsed()) {
+        return run_send(send_opts);
+    }
+    if (receive->parsed()) {
+        return run_receive(std::move(recv_opts));
     }
     return exit_usage;
 }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // pcp interop peer: a pinned js-libp2p 2.9.0 node (tcp + noise + yamux + identify + ping)
-// with three test protocols. See README.md for the CLI, the JSON lines and the byte generator.
+// with three test protocols, and optional mDNS discovery (@libp2p/mdns, `--mdns`). See README.md
+// for the CLI, the JSON lines and the byte generator.
 //
 // SAFETY: this node must only ever run inside a test network namespace (lo only, or veths to
 // other test namespaces). It refuses to start in the host's network namespace. It has no
-// bootstrap, no mDNS, no DHT, no autodial, and listens only where it is told (default
-// /ip4/127.0.0.1/tcp/0).
+// bootstrap, no DHT, no autodial, no mDNS unless `--mdns` is given, and listens only where it is
+// told (default /ip4/127.0.0.1/tcp/0).
 
 // libp2p 2.9.0 calls Promise.withResolvers, which Node 20 lacks. Install the polyfill before
 // any libp2p module is evaluated (hence the dynamic imports below).
@@ -183,6 +184,8 @@ function parseArgs (argv) {
       case '--listen': opts.listen.push(val()); break
       case '--ping': opts.ping = num(); break
       case '--identify': opts.identify = true; break
+      case '--mdns': opts.mdns = true; break
+      case '--mdns-interval': opts.mdnsInterval = num(); break
       case '--echo': opts.echo = num(); break
       case '--sink': opts.sink = num(); break
       case '--source': opts.source = num(); break
@@ -201,9 +204,11 @@ function parseArgs (argv) {
 function usage (code) {
   process.stderr.write(`usage:
   node peer.mjs listen [--key-type ed25519|rsa|secp256k1|ecdsa] [--listen MULTIADDR]...
+                       [--mdns [--mdns-interval MS]]
   node peer.mjs dial MULTIADDR [--ping N] [--identify] [--echo BYTES] [--sink BYTES]
                      [--source BYTES] [--streams K] [--seed S] [--timeout SECONDS]
                      [--key-type ...]
+  node peer.mjs dial --mdns [--mdns-interval MS] [same options]   (dial the first peer found by mDNS)
 BYTES are per stream; K streams run concurrently for each data test.
 `)
   process.exit(code)
@@ -224,6 +229,11 @@ async function makeNode (opts, listenAddrs) {
   const kt = { ed25519: 'Ed25519', rsa: 'RSA', secp256k1: 'secp256k1', ecdsa: 'ECDSA' }[opts.keyType]
   if (!kt) fail(`unknown key type ${opts.keyType}`)
   const privateKey = kt === 'RSA' ? await generateKeyPair('RSA', 2048) : await generateKeyPair(kt)
+  const peerDiscovery = []
+  if (opts.mdns) {
+    const { mdns } = await import('@libp2p/mdns')
+    peerDiscovery.push(mdns({ interval: opts.mdnsInterval ?? 1000 }))
+  }
 
   return createLibp2p({
     privateKey,
@@ -231,7 +241,7 @@ async function makeNode (opts, listenAddrs) {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    peerDiscovery: [],
+    peerDiscovery,
     connectionManager: { maxConnections: 64 },
     services: {
       identify: identify(),
@@ -348,6 +358,11 @@ async function runListen (opts) {
     const c = evt.detail
     emit({ event: 'connection', peer: c.remotePeer.toString(), remote_addr: c.remoteAddr.toString(), direction: c.direction })
   })
+  if (opts.mdns) {
+    node.addEventListener('peer:discovery', (evt) => {
+      emit({ event: 'mdns_peer', peer: evt.detail.id.toString(), addrs: evt.detail.multiaddrs.map(String) })
+    })
+  }
 
   await node.start()
   emit({
@@ -388,11 +403,28 @@ async function runListen (opts) {
 // dial
 
 async function runDial (opts) {
-  if (opts.positional.length !== 1) usage(2)
+  const viaMdns = opts.mdns && opts.positional.length === 0
+  if (opts.positional.length !== 1 && !viaMdns) usage(2)
   const { multiaddr } = await import('@multiformats/multiaddr')
-  const target = multiaddr(opts.positional[0])
   const node = await makeNode(opts, [])
+  // With --mdns and no MULTIADDR: dial the first peer that mDNS discovers (a TCP address of it).
+  const discovered = viaMdns
+    ? new Promise((resolve) => {
+      node.addEventListener('peer:discovery', (evt) => {
+        if (evt.detail.multiaddrs.some(a => a.toString().includes('/tcp/'))) resolve(evt.detail)
+      })
+    })
+    : null
   await node.start()
+  let target
+  if (discovered) {
+    const d = await discovered
+    emit({ event: 'mdns_peer', peer: d.id.toString(), addrs: d.multiaddrs.map(String) })
+    const a = d.multiaddrs.find(a => a.toString().includes('/tcp/'))
+    target = a.getPeerId() ? a : a.encapsulate(`/p2p/${d.id.toString()}`)
+  } else {
+    target = multiaddr(opts.positional[0])
+  }
 
   let allOk = true
   const check = (cond) => { if (!cond) allOk = false; return cond }

@@ -20,3 +20,14 @@ if(NOT PCP_FUZZ)
     SKIP_RETURN_CODE 77
     TIMEOUT 300)
 endif()
+
+# pcp mDNS <-> js-libp2p @libp2p/mdns, both directions (tests/interop/js/mdns_interop.sh).
+if(NOT PCP_FUZZ)
+  add_test(NAME interop.mdns_js
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/mdns_interop.sh $<TARGET_FILE:pcp> $<TARGET_FILE:pcp_testpeer>
+            $<TARGET_FILE:pcp_mdns_tool> ${PROJECT_BINARY_DIR}/interop-js)
+  set_tests_properties(interop.mdns_js PROPERTIES
+    LABELS "interop"
+    SKIP_RETURN_CODE 77
+    TIMEOUT 180)
+endif()

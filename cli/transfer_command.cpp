@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: MIT
+#include "cli/transfer_command.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/app.hpp"
+#include "cli/progress.hpp"
+#include "cli/reporter.hpp"
+#include "cli/words/code.hpp"
+#include "cli/words/discovery.hpp"
+#include "engine/cancel.hpp"
+#include "engine/core_pool.hpp"
+#include "engine/errc.hpp"
+#include "engine/signals.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/mdns/service.hpp"
+#include "p2p/noise/errc.hpp"
+#include "p2p/pake/service.hpp"
+#include "p2p/transfer/service.hpp"
+
+namespace pcp::cli {
+namespace {
+
+namespace words = cli::words;
+namespace transfer = p2p::transfer;
+namespace pake = p2p::pake;
+using json = reporter::json;
+
+constexpr std::string_view transfer_protocol = "/pcp/transfer/1.0.0";
+
+std::int64_t now_nanos()
+{
+    return words::unix_nanos(std::chrono::system_clock::now());
+}
+
+/// The mDNS service name for a discovery ID (`<label>._pcp._udp.local`).
+std::string mdns_service_for(const std::string& discovery_id)
+{
+    auto name = p2p::mdns::pcp_service_name(words::mdns_name(discovery_id));
+    return name ? name.value() : std::string();
+}
+
+result<std::vector<p2p::peer::multiaddr>> parse_listen(const std::vector<std::string>& listen)
+{
+    std::vector<p2p::peer::multiaddr> out;
+    std::vector<std::string> texts = listen;
+    if (texts.empty()) {
+        texts = {"/ip4/0.0.0.0/tcp/0", "/ip6/::/tcp/0"};
+    }
+    for (const auto& t : texts) {
+        auto ma = p2p::peer::multiaddr::from_string(t);
+        if (!ma) {
+            return ma.error();
+        }
+        if (!p2p::host::to_endpoint(ma.value())) {
+            return make_error_code(boost::system::errc::address_family_not_supported);
+        }
+        out.push_back(ma.value());
+    }
+    return out;
+}
+
+int transfer_exit_code(const error_code& ec)
+{
+    if (ec == make_error_code(transfer::errc::rejected) || ec == make_error_code(transfer::errc::declined)) {
+        return exit_rejected;
+    }
+    if (ec == make_error_code(transfer::errc::interrupted) || ec == make_error_code(transfer::errc::integrity) ||
+        ec == make_error_code(transfer::errc::peer_aborted) || ec == make_error_code(transfer::errc::cancelled)) {
+        return exit_interrupted_transfer;
+    }
+    return exit_error;
+}
+
+std::string transfer_message(const error_code& ec, const reporter& rep)
+{
+    std::string m;
+    if (ec == make_error_code(transfer::errc::rejected)) {
+        m = "the receiver declined the transfer";
+    } else if (ec == make_error_code(transfer::errc::declined)) {
+        m = "transfer declined";
+    } else if (ec == make_error_code(transfer::errc::interrupted)) {
+        m = "the transfer was interrupted; incomplete files were removed";
+    } else if (ec == make_error_code(transfer::errc::conflicts)) {
+        m = "files already exist in the output directory (use --overwrite to replace them)";
+    } else {
+        m = ec.message();
+    }
+    if (!rep.last_error_detail().empty()) {
+        m += ": " + rep.last_error_detail();
+    }
+    return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// send
+
+struct sender_state {
+    sender_state(engine::core_pool& p, reporter& r, const send_command_options& o, words::secret_string pw)
+        : pool(p), rep(r), opts(o), password(std::move(pw)), limiter(o.attempts), done(p.executor(0))
+    {
+    }
+    engine::core_pool& pool;
+    reporter& rep;
+    const send_command_options& opts;
+    words::secret_string password;
+    pake::attempt_limiter limiter;
+    std::weak_ptr<p2p::host::connection> authenticated;
+    bool transfer_started = false;
+    bool finished = false;
+    int exit = exit_error;
+    engine::notifier done;
+    p2p::host::host* host = nullptr;
+};
+
+// Handlers run on the connection's core; the send pool has one core, so state needs no lock.
+sender_state* g_sender = nullptr;
+
+void finish(sender_state& st, int code)
+{
+    if (!st.finished) {
+        st.finished = true;
+        st.exit = code;
+        st.done.notify();
+    }
+}
+
+task<void> sender_pake(std::shared_ptr<p2p::host::connection> c, std::unique_ptr<transport::stream> s)
+{
+    auto& st = *g_sender;
+    if (st.finished || st.transfer_started || !st.limiter.allow()) {
+        s->abort();
+        co_return;
+    }
+    const auto& self = st.host->id().bytes();
+    const auto& remote = c->remote_peer().bytes();
+    auto r = co_await pake::run(*s, pake::role::responder, st.password.bytes(), remote, self, c->handshake_hash(),
+                                std::chrono::seconds(30));
+    if (r) {
+        st.limiter.release();
+        st.authenticated = c;
+        st.rep.event({{"event", "authenticated"}, {"peer_id", c->remote_peer().to_string()}});
+        st.rep.say(fmt::format("Authenticated {} ({})", c->remote_peer().to_string(), c->remote_addr().to_string()));
+        co_return;
+    }
+    if (pake::counts_as_attempt(r.error())) {
+        st.limiter.record_failure();
+        st.rep.warning(fmt::format("a receiver at {} used a wrong code ({} of {} attempts)", c->remote_addr().to_string(),
+                                   st.limiter.failures(), st.limiter.max_failures()));
+        if (st.limiter.burned()) {
+            st.rep.error(fmt::format("{} wrong codes: this code is burned; start pcp send again for a new code",
+                                     st.limiter.failures()),
+                         exit_auth_failed);
+            finish(st, exit_auth_failed);
+        }
+    } else {
+        st.limiter.release();
+        st.rep.detail(fmt::format("authentication with {} failed: {}", c->remote_peer().to_string(), r.error().message()));
+    }
+}
+
+task<void> sender_transfer(std::shared_ptr<p2p::host::connection> c, std::unique_ptr<transport::stream> s)
+{
+    auto& st = *g_sender;
+    auto authed = st.authenticated.lock();
+    if (st.finished || st.transfer_started || authed != c) {
+        s->abort(); // only the authenticated connection may ask for the files, and only once
+        co_return;
+    }
+    st.transfer_started = true;
+    transfer::send_options o;
+    o.paths = st.opts.paths;
+    o.agent = "pcp/" PCP_VERSION;
+    auto t0 = steady::now();
+    auto r = co_await transfer::send(*s, o, st.rep);
+    st.rep.finish_progress();
+    if (!r) {
+        st.rep.error(transfer_message(r.error(), st.rep), transfer_exit_code(r.error()));
+        finish(st, transfer_exit_code(r.error()));
+        co_return;
+    }
+    double secs = std::chrono::duration<double>(steady::now() - t0).count();
+    const auto& sum = r.value();
+    st.rep.event({{"event", "done"}, {"files", sum.files}, {"directories", sum.directories}, {"bytes", sum.bytes},
+                  {"seconds", secs}, {"receiver_synced", sum.receiver_synced}});
+    st.rep.say(fmt::format("Sent {} file{} ({}) in {:.2f} s, {}/s", sum.files, sum.files == 1 ? "" : "s",
+                           human_bytes(sum.bytes), secs, human_bytes(static_cast<std::uint64_t>(secs > 0 ? sum.bytes / secs : 0))));
+    finish(st, exit_ok);
+}
+
+task<void> advertise_loop(p2p::mdns::mdns_service& mdns, sender_state& st, std::uint32_t channel)
+{
+    std::string current;
+    for (;;) {
+        auto now = now_nanos();
+        auto name = mdns_service_for(words::current_discovery_id(now, channel));
+        if (name != current) {
+            auto addrs = st.host->listen_addrs();
+            auto a = mdns.advertise(name, st.host->id(), addrs);
+            if (!a) {
+                st.rep.warning("mDNS advertise failed: " + a.error().message());
+            }
+            // The previous slot's name is left up until the next roll-over: a receiver that started in
+            // the previous slot searches it too.
+            current = name;
+        }
+        auto next = words::next_slot_start_nanos(now);
+        auto wait = std::chrono::nanoseconds(std::max<std::int64_t>(next - now, 1'000'000));
+        if (co_await engine::sleep_for(std::chrono::duration_cast<duration>(wait))) {
+            co_return; // cancelled
+        }
+    }
+}
+
+task<void> sender_main(sender_state& st, std::uint32_t channel)
+{
+    std::unique_ptr<p2p::mdns::mdns_service> mdns;
+    if (!st.opts.no_mdns) {
+        auto m = p2p::mdns::mdns_service::open(st.pool.executor(0));
+        if (!m) {
+            st.rep.warning("mDNS unavailable: " + m.error().message());
+        } else {
+            mdns = std::move(m.value());
+        }
+    }
+    if (mdns) {
+        auto work = mdns->run() || advertise_loop(*mdns, st, channel) || st.done.wait();
+        co_await std::move(work);
+        mdns->stop();
+    }
+    while (!st.finished) {
+        if (!co_await st.done.wait()) {
+            break;
+        }
+    }
+    st.host->stop();
+    co_await engine::sleep_for(std::chrono::milliseconds(100)); // let the last frames go out
+    st.pool.stop();
+}
+
+task<void> on_signal(engine::core_pool& pool, reporter& rep, int& exit_out, bool& stopped)
+{
+    int sig = co_await engine::wait_for_shutdown_signal();
+    if (sig == 0) {
+        co_return;
+    }
+    rep.finish_progress();
+    rep.error(sig == SIGINT ? "interrupted" : "terminated", engine::exit_code_for_signal(sig));
+    exit_out = engine::exit_code_for_signal(sig);
+    stopped = true;
+    pool.stop();
+}
+
+} // namespace
+
+int run_send(const send_command_options& opts)
+{
+    reporter rep(opts.json, opts.verbosity, "send");
+    for (const auto& p : opts.paths) {
+        std::error_code ec;
+        auto st = std::filesystem::symlink_status(p, ec);
+        if (ec || !std::filesystem::exists(st)) {
+            rep.error(fmt::format("{}: no such file or directory", p), exit_usage);
+            return exit_usage;
+        }
+    }
+    words::code code;
+    if (opts.code) {
+        words::parse_error detail;
+        auto c = words::parse(*opts.code, &detail);
+        if (!c) {
+            rep.error("--code: " + detail.message(), exit_usage);
+            return exit_usage;
+        }
+        code = std::move(c.value());
+    } else {
+        auto c = words::generate(opts.words);
+        if (!c) {
+            rep.error(fmt::format("--words {}: {}", opts.words, c.error().message()), exit_usage);
+            return exit_usage;
+        }
+        code = std::move(c.value());
+    }
+    auto listen = parse_listen(opts.listen);
+    if (!listen) {
+        rep.error("--listen: " + listen.error().message(), exit_usage);
+        return exit_usage;
+    }
+    auto phrase = words::phrase(code);
+    auto channel = words::channel_id(code);
+
+    engine::core_pool pool(engine::core_pool_options{.cores = 1});
+    p2p::host::host_config cfg;
+    cfg.listen = listen.value();
+    cfg.agent_version = "pcp/" PCP_VERSION;
+    cfg.idle_timeout = duration::zero();
+    p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), cfg);
+    sender_state st(pool, rep, opts, words::password(code));
+    st.host = &h;
+    g_sender = &st;
+    h.handle(std::string(pake::protocol_id), &sender_pake);
+    h.handle(std::string(transfer_protocol), &sender_transfer);
+    if (auto s = h.start(); !s) {
+        rep.error("cannot listen: " + s.error().message(), exit_error);
+        return exit_error;
+    }
+    std::vector<std::string> addrs;
+    for (const auto& a : h.listen_addrs()) {
+        addrs.push_back(a.to_string());
+    }
+    if (rep.json_mode()) {
+        rep.event({{"event", "code"}, {"words", std::string(phrase.view())}});
+        rep.event({{"event", "listening"}, {"peer_id", h.id().to_string()}, {"addrs", addrs}});
+    } else if (opts.verbosity >= 0) {
+        std::fprintf(stderr, "Code is: %s\nOn the other machine, run:\n\n\tpcp receive %s\n\n", std::string(phrase.view()).c_str(),
+                     std::string(phrase.view()).c_str());
+        rep.detail("Peer ID: " + h.id().to_string());
+        for (const auto& a : addrs) {
+            rep.detail("Listening on " + a);
+        }
+    }
+    if (opts.no_mdns && opts.no_dht) {
+        rep.warning("--no-mdns and --no-dht: nobody can find this sender (DHT discovery is not built yet)");
+    }
+    int signal_exit = 0;
+    bool signalled = false;
+    asio::co_spawn(pool.executor(0), sender_main(st, channel), asio::detached);
+    asio::co_spawn(pool.executor(0), on_signal(pool, rep, signal_exit, signalled), asio::detached);
+    pool.run();
+    pool.join();
+    g_sender = nullptr;
+    return signalled ? signal_exit : st.exit;
+}
+
+// ---------------------------------------------------------------------------------------------
+// receive
+
+namespace {
+
+struct receiver_state {
+    engine::core_pool& pool;
+    reporter& rep;
+    const receive_command_options& opts;
+    words::secret_string password;
+    std::uint32_t channel;
+    p2p::host::host& host;
+    int exit = exit_error;
+};
+
+class cli_prompt final : public transfer::prompt {
+public:
+    explicit cli_prompt(bool yes) : yes_(yes) {}
+    task<bool> confirm(const transfer::offer&) override
+    {
+        if (yes_) {
+            co_return true;
+        }
+        // Blocking read of the terminal: this process has nothing else to do meanwhile.
+        co_return ask_yes_no("Accept the transfer?");
+    }
+
+private:
+    bool yes_;
+};
+
+/// Connect to one found peer, authenticate, and receive. Returns the exit code, or nullopt when
+/// this peer did not work out and the next one may be tried.
+task<std::optional<int>> try_peer(receiver_state& st, p2p::mdns::found_peer peer)
+{
+    auto dial = st.host.connect(peer.addrs, peer.id);
+    auto c = co_await engine::with_timeout(std::move(dial), std::chrono::seconds(10));
+    if (!c) {
+        st.rep.detail(fmt::format("cannot connect to {}: {}", peer.id.to_string(), c.error().message()));
+        co_return std::nullopt;
+    }
+    auto conn = c.value();
+    st.rep.event({{"event", "peer_found"}, {"peer_id", conn->remote_peer().to_string()}, {"addr", conn->remote_addr().to_string()}});
+    st.rep.detail(fmt::format("Connected to {} at {}", conn->remote_peer().to_string(), conn->remote_addr().to_string()));
+    std::vector<std::string> pake_protos{std::string(pake::protocol_id)};
+    auto ps = co_await conn->open_stream(std::move(pake_protos));
+    if (!ps) {
+        st.rep.detail(fmt::format("{} does not speak {}: {}", conn->remote_peer().to_string(), pake::protocol_id, ps.error().message()));
+        conn->close();
+        co_return std::nullopt;
+    }
+    const auto& self = st.host.id().bytes();
+    const auto& remote = conn->remote_peer().bytes();
+    auto key = co_await pake::run(*ps.value().stream, pake::role::initiator, st.password.bytes(), self, remote,
+                                  conn->handshake_hash(), std::chrono::seconds(30));
+    if (!key) {
+        if (key.error() == make_error_code(pake::errc::wrong_code)) {
+            st.rep.error("wrong code: the sender did not accept it (check the words and try again)", exit_auth_failed);
+            conn->close();
+            co_return exit_auth_failed;
+        }
+        st.rep.detail(fmt::format("authentication with {} failed: {}", conn->remote_peer().to_string(), key.error().message()));
+        conn->close();
+        co_return std::nullopt;
+    }
+    st.rep.event({{"event", "authenticated"}, {"peer_id", conn->remote_peer().to_string()}});
+    std::vector<std::string> tprotos{std::string(transfer_protocol)};
+    auto ts = co_await conn->open_stream(std::move(tprotos));
+    if (!ts) {
+        st.rep.error("the sender refused the transfer stream: " + ts.error().message(), exit_error);
+        co_return exit_error;
+    }
+    transfer::receive_options o;
+    o.output_dir = st.opts.output;
+    o.overwrite = st.opts.overwrite;
+    o.sync = !st.opts.no_sync;
+    o.agent = "pcp/" PCP_VERSION;
+    const char* sink = std::getenv("PCP_BENCH_SINK");
+    o.discard_data = sink && std::string_view(sink) == "discard";
+    cli_prompt ask(st.opts.yes);
+    auto t0 = steady::now();
+    auto r = co_await transfer::receive(*ts.value().stream, o, ask, st.rep);
+    st.rep.finish_progress();
+    if (!r) {
+        auto code = r.error() == make_error_code(transfer::errc::conflicts) ? exit_error : transfer_exit_code(r.error());
+        st.rep.error(transfer_message(r.error(), st.rep), code);
+        conn->close();
+        co_return code;
+    }
+    double secs = std::chrono::duration<double>(steady::now() - t0).count();
+    const auto& sum = r.value();
+    st.rep.event({{"event", "done"}, {"files", sum.files}, {"directories", sum.directories}, {"bytes", sum.bytes},
+                  {"seconds", secs}, {"synced", sum.synced}});
+    st.rep.say(fmt::format("Received {} file{} ({}) in {:.2f} s, {}/s into {}", sum.files, sum.files == 1 ? "" : "s",
+                           human_bytes(sum.bytes), secs, human_bytes(static_cast<std::uint64_t>(secs > 0 ? sum.bytes / secs : 0)),
+                           st.opts.output));
+    conn->close();
+    co_return exit_ok;
+}
+
+task<void> receiver_main(receiver_state& st)
+{
+    auto deadline = steady::now() + std::chrono::duration_cast<duration>(std::chrono::duration<double>(st.opts.timeout_seconds));
+    std::unique_ptr<p2p::mdns::mdns_service> mdns;
+    if (!st.opts.no_mdns) {
+        auto m = p2p::mdns::mdns_service::open(st.pool.executor(0));
+        if (!m) {
+            st.rep.warning("mDNS unavailable: " + m.error().message());
+        } else {
+            mdns = std::move(m.value());
+            asio::co_spawn(st.pool.executor(0), mdns->run(), asio::detached);
+        }
+    }
+    if (!mdns) {
+        st.rep.error("no discovery method left (mDNS is off or unavailable, and there is no DHT yet)", exit_not_found);
+        st.exit = exit_not_found;
+        st.pool.stop();
+        co_return;
+    }
+    st.rep.say("Looking for the sender on the local network…");
+    std::optional<int> result;
+    std::vector<p2p::peer::peer_id> tried;
+    while (!result && steady::now() < deadline) {
+        auto ids = words::search_discovery_ids(now_nanos(), st.channel);
+        for (const auto& id : ids) {
+            auto found = co_await mdns->find(mdns_service_for(id), std::chrono::milliseconds(500));
+            if (!found) {
+                continue;
+            }
+            for (auto& p : found.value()) {
+                if (std::find(tried.begin(), tried.end(), p.id) != tried.end()) {
+                    continue;
+                }
+                tried.push_back(p.id);
+                result = co_await try_peer(st, std::move(p));
+                if (result) {
+                    break;
+                }
+            }
+            if (result) {
+                break;
+            }
+        }
+    }
+    if (!result) {
+        st.rep.error(fmt::format("no sender found for this code within {:.0f} s", st.opts.timeout_seconds), exit_not_found);
+        result = exit_not_found;
+    }
+    st.exit = *result;
+    mdns->stop();
+    st.host.stop();
+    co_await engine::sleep_for(std::chrono::milliseconds(100));
+    st.pool.stop();
+}
+
+} // namespace
+
+int run_receive(receive_command_options opts)
+{
+    reporter rep(opts.json, opts.verbosity, "receive");
+    std::optional<std::string> text = opts.code;
+    if (!text) {
+        if (const char* env = std::getenv("PCP_WORDS")) {
+            text = std::string(env);
+            ::unsetenv("PCP_WORDS"); // read once; do not leak it to children
+        }
+    }
+    if (!text) {
+        text = read_secret_line("Enter the code: ");
+        if (!text) {
+            rep.error("no code given (argument, PCP_WORDS or the prompt)", exit_usage);
+            return exit_usage;
+        }
+    }
+    words::parse_error detail;
+    auto code = words::parse(*text, &detail);
+    words::wipe(text->data(), text->size());
+    if (opts.code) {
+        words::wipe(opts.code->data(), opts.code->size());
+    }
+    if (!code) {
+        rep.error("the code: " + detail.message(), exit_usage);
+        return exit_usage;
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_directory(opts.output, ec)) {
+        rep.error(fmt::format("-o {}: not a directory", opts.output), exit_usage);
+        return exit_usage;
+    }
+    auto listen = parse_listen(opts.listen);
+    if (!listen) {
+        rep.error("--listen: " + listen.error().message(), exit_usage);
+        return exit_usage;
+    }
+    engine::core_pool pool(engine::core_pool_options{.cores = 1});
+    p2p::host::host_config cfg;
+    cfg.agent_version = "pcp/" PCP_VERSION;
+    cfg.idle_timeout = duration::zero();
+    p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), cfg);
+    receiver_state st{pool, rep, opts, words::password(code.value()), words::channel_id(code.value()), h};
+    int signal_exit = 0;
+    bool signalled = false;
+    asio::co_spawn(pool.executor(0), receiver_main(st), asio::detached);
+    asio::co_spawn(pool.executor(0), on_signal(pool, rep, signal_exit, signalled), asio::detached);
+    pool.run();
+    pool.join();
+    return signalled ? signal_exit : st.exit;
+}
+
+} // namespace pcp::cli
