@@ -13,7 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libc-ares-dev
   iproute2 iputils-ping nftables iperf3 openssh-server openssh-client gnuplot-nox jq
-  nodejs util-linux procps psmisc time
+  nodejs python3 util-linux procps psmisc time
 )
 
 missing=()
