@@ -288,7 +288,7 @@ struct mdns_service::impl {
                 break;
             }
             if (ec) {
-                if (ec == asio::error::operation_aborted || !sock.is_open()) {
+                if (ec == asio::error::operation_aborted || !sock.is_open() || co_await cancelled()) {
                     break;
                 }
                 spdlog::debug("mdns: receive: {}", ec.message());
@@ -313,8 +313,19 @@ struct mdns_service::impl {
             auto next = mach.poll_timeout();
             wake.expires_at(next ? *next : asio::steady_timer::time_point::max());
             auto [ec] = co_await wake.async_wait(use_task);
-            (void)ec;
+            // operation_aborted is also kick(); only the caller's cancellation (run() raced with
+            // `||`) or stop() ends the loop.
+            if (ec && co_await cancelled()) {
+                break;
+            }
         }
+    }
+
+    // True when the caller cancelled the awaiting coroutine (e.g. run() lost a `||` race).
+    static task<bool> cancelled()
+    {
+        auto st = co_await asio::this_coro::cancellation_state;
+        co_return st.cancelled() != asio::cancellation_type::none;
     }
 
     void do_stop()

@@ -63,7 +63,9 @@ public:
     /// returns the peers known then (empty on timeout). Cached peers return at once.
     /// Errors: bad_name, limit_exceeded, engine errc::shutting_down after stop().
     [[nodiscard]] task<result<std::vector<found_peer>>> find(std::string name, duration timeout);
-    /// Receive, answer and retransmit until stop(). Run it exactly once.
+    /// Receive, answer and retransmit until stop(), or until the awaiting coroutine is cancelled
+    /// (e.g. run() lost a `||` race; call stop() afterwards to send goodbyes and close the
+    /// sockets). Run it exactly once.
     [[nodiscard]] task<void> run();
     /// Send goodbyes, close the sockets, wake run() and every find(); they return promptly.
     void stop();

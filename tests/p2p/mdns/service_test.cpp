@@ -5,6 +5,8 @@
 // Refuses to run in the host's network namespace (it binds UDP 5353 and multicasts).
 #include "p2p/mdns/service.hpp"
 
+#include "engine/cancel.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -189,6 +191,30 @@ TEST_F(MdnsService, FindTimesOutAndStopIsPrompt)
     ctx2.run_for(std::chrono::seconds(1));
     ASSERT_TRUE(f3.done);
     EXPECT_FALSE(f3.peers);
+}
+
+task<void> run_raced(mdns_service* s, duration d, bool* done)
+{
+    auto race = s->run() || engine::sleep_for(d);
+    auto r = co_await std::move(race);
+    (void)r;
+    *done = true;
+}
+
+TEST_F(MdnsService, RunEndsWhenCancelledByARace)
+{
+    auto a = mdns_service::open(ctx.get_executor());
+    ASSERT_TRUE(a) << a.error().message();
+    ASSERT_TRUE(a.value()->advertise(std::string(libp2p_service), peer_id::from_string(id_a_text).value(),
+                                     {multiaddr::from_string("/ip4/127.0.0.1/tcp/1").value()}));
+    bool done = false;
+    const auto t0 = steady::now();
+    asio::co_spawn(ctx, run_raced(a.value().get(), std::chrono::milliseconds(200), &done), asio::detached);
+    ctx.run_for(std::chrono::seconds(3));
+    EXPECT_TRUE(done);
+    EXPECT_TRUE(ctx.stopped()) << "work left behind after run() was cancelled";
+    EXPECT_LT(steady::now() - t0, std::chrono::seconds(1));
+    a.value()->stop();
 }
 
 TEST_F(MdnsService, ChoosesLoopbackOnlyWhenAlone)
