@@ -5,6 +5,9 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
 
 #include "cli/loopback_demo.hpp"
 #include "cli/node_command.hpp"
@@ -52,6 +55,11 @@ bool engine_usable()
 
 int run(int argc, char** argv)
 {
+    // PCP_LOG=debug|info|warn|error|off: library log level on stderr (default: warnings).
+    spdlog::set_level(spdlog::level::warn);
+    if (const char* level = std::getenv("PCP_LOG")) {
+        spdlog::set_level(spdlog::level::from_str(level));
+    }
     CLI::App app{"pcp — copy files between computers with a short code, over libp2p"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("pcp ") + PCP_VERSION);

@@ -374,6 +374,12 @@ private:
 /// this peer did not work out and the next one may be tried.
 task<std::optional<int>> try_peer(receiver_state& st, p2p::mdns::found_peer peer)
 {
+    spdlog::debug("receive: found {} ({} addresses)", peer.id.to_string(), peer.addrs.size());
+    // LAN addresses first, loopback last: loopback only helps when both ends share a host.
+    std::stable_partition(peer.addrs.begin(), peer.addrs.end(), [](const p2p::peer::multiaddr& a) {
+        auto ep = p2p::host::to_endpoint(a.without_peer());
+        return ep && !ep->address().is_loopback();
+    });
     auto dial = st.host.connect(peer.addrs, peer.id);
     auto c = co_await engine::with_timeout(std::move(dial), std::chrono::seconds(10));
     if (!c) {
@@ -383,6 +389,7 @@ task<std::optional<int>> try_peer(receiver_state& st, p2p::mdns::found_peer peer
     auto conn = c.value();
     st.rep.event({{"event", "peer_found"}, {"peer_id", conn->remote_peer().to_string()}, {"addr", conn->remote_addr().to_string()}});
     st.rep.detail(fmt::format("Connected to {} at {}", conn->remote_peer().to_string(), conn->remote_addr().to_string()));
+    spdlog::debug("receive: connected to {}", conn->remote_addr().to_string());
     std::vector<std::string> pake_protos{std::string(pake::protocol_id)};
     auto ps = co_await conn->open_stream(std::move(pake_protos));
     if (!ps) {
@@ -405,6 +412,7 @@ task<std::optional<int>> try_peer(receiver_state& st, p2p::mdns::found_peer peer
         co_return std::nullopt;
     }
     st.rep.event({{"event", "authenticated"}, {"peer_id", conn->remote_peer().to_string()}});
+    spdlog::debug("receive: authenticated");
     std::vector<std::string> tprotos{std::string(transfer_protocol)};
     auto ts = co_await conn->open_stream(std::move(tprotos));
     if (!ts) {
@@ -430,6 +438,7 @@ task<std::optional<int>> try_peer(receiver_state& st, p2p::mdns::found_peer peer
     }
     double secs = std::chrono::duration<double>(steady::now() - t0).count();
     const auto& sum = r.value();
+    spdlog::debug("receive: transfer done");
     st.rep.event({{"event", "done"}, {"files", sum.files}, {"directories", sum.directories}, {"bytes", sum.bytes},
                   {"seconds", secs}, {"synced", sum.synced}});
     st.rep.say(fmt::format("Received {} file{} ({}) in {:.2f} s, {}/s into {}", sum.files, sum.files == 1 ? "" : "s",
@@ -459,6 +468,7 @@ task<void> receiver_main(receiver_state& st)
         co_return;
     }
     st.rep.say("Looking for the sender on the local network…");
+    spdlog::debug("receive: mDNS query");
     std::optional<int> result;
     std::vector<p2p::peer::peer_id> tried;
     while (!result && steady::now() < deadline) {
@@ -490,7 +500,7 @@ task<void> receiver_main(receiver_state& st)
     st.exit = *result;
     mdns->stop();
     st.host.stop();
-    co_await engine::sleep_for(std::chrono::milliseconds(100));
+    co_await engine::sleep_for(std::chrono::milliseconds(10)); // GoAway and mDNS goodbyes out
     st.pool.stop();
 }
 

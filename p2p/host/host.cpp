@@ -508,14 +508,25 @@ task<result<std::shared_ptr<connection>>> host::connect(std::vector<peer::multia
         }
         dialable = std::move(ordered);
     }
+    // Start the next attempt when the stagger delay has passed or when every attempt started so
+    // far has failed, whichever comes first (RFC 8305 §5).
     auto race = std::make_shared<dial_race>(ex);
-    race->pending = dialable.size();
-    for (std::size_t i = 0; i < dialable.size(); ++i) {
-        asio::co_spawn(ex, dial_attempt(race, dialable[i], expected, cfg_.happy_eyeballs_delay * static_cast<int>(i)),
-                       asio::detached);
-    }
-    while (!race->finished && race->pending > 0) {
-        if (!co_await race->done.wait()) {
+    std::size_t started = 0;
+    asio::steady_timer stagger(ex);
+    while (!race->finished) {
+        if (started < dialable.size() && (started == 0 || race->pending == 0 || steady::now() >= stagger.expiry())) {
+            ++race->pending;
+            asio::co_spawn(ex, dial_attempt(race, dialable[started], expected, duration::zero()), asio::detached);
+            ++started;
+            stagger.expires_after(cfg_.happy_eyeballs_delay);
+            continue;
+        }
+        if (race->pending == 0) {
+            break; // every address failed
+        }
+        auto wake = race->done.wait() || stagger.async_wait(use_task);
+        auto w = co_await std::move(wake);
+        if (w.index() == 0 && !std::get<0>(w)) {
             race->finished = true;
             co_return make_error_code(asio::error::operation_aborted);
         }
