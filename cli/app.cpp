@@ -80,6 +80,7 @@ int run(int argc, char** argv)
     auto* node = app.add_subcommand("node", "Run a plain libp2p node until SIGINT/SIGTERM; prints its peer ID and addresses");
     node->add_option("--listen", node_opts.listen, "Listen multiaddr (repeatable), e.g. /ip4/0.0.0.0/tcp/4001");
     node->add_flag("--json", node_opts.json, "JSON lines on stdout: listening, peer_identified");
+    node->add_flag("--no-mdns", node_opts.no_mdns, "Do not announce this node on mDNS (_p2p._udp.local)");
 
     ping_options ping_opts;
     auto* ping = app.add_subcommand("ping", "libp2p ping a peer (diagnostics)");

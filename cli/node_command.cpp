@@ -12,6 +12,7 @@
 #include "engine/core_pool.hpp"
 #include "engine/signals.hpp"
 #include "p2p/host/host.hpp"
+#include "p2p/mdns/service.hpp"
 #include "p2p/noise/errc.hpp"
 #include "p2p/ping/service.hpp"
 
@@ -48,9 +49,13 @@ std::string maybe_addr(const std::optional<byte_buffer>& b)
     return m ? m.value().to_string() : std::string("(invalid)");
 }
 
-task<void> node_main(engine::core_pool& pool, p2p::host::host& h, bool json_out, int& signal_out)
+task<void> node_main(engine::core_pool& pool, p2p::host::host& h, bool json_out, int& signal_out,
+                     p2p::mdns::mdns_service* mdns)
 {
     signal_out = co_await engine::wait_for_shutdown_signal();
+    if (mdns) {
+        mdns->stop();
+    }
     if (!json_out) {
         std::fprintf(stderr, "pcp node: stopping (%s)\n", signal_out == SIGINT ? "SIGINT" : "SIGTERM");
     }
@@ -111,8 +116,22 @@ int run_node(const node_options& opts)
         }
         std::fflush(stdout);
     }
+    // An ordinary libp2p mDNS peer: js-libp2p and go-libp2p nodes on the LAN discover us.
+    std::unique_ptr<p2p::mdns::mdns_service> mdns;
+    if (!opts.no_mdns) {
+        auto m = p2p::mdns::mdns_service::open(pool.executor(0));
+        if (!m) {
+            std::fprintf(stderr, "pcp node: mDNS unavailable: %s\n", m.error().message().c_str());
+        } else {
+            mdns = std::move(m.value());
+            if (auto a = mdns->advertise(std::string(p2p::mdns::libp2p_service), h.id(), addrs); !a) {
+                std::fprintf(stderr, "pcp node: mDNS advertise failed: %s\n", a.error().message().c_str());
+            }
+            asio::co_spawn(pool.executor(0), mdns->run(), asio::detached);
+        }
+    }
     int sig = 0;
-    asio::co_spawn(pool.executor(0), node_main(pool, h, opts.json, sig), asio::detached);
+    asio::co_spawn(pool.executor(0), node_main(pool, h, opts.json, sig, mdns.get()), asio::detached);
     pool.run();
     pool.join();
     return sig ? engine::exit_code_for_signal(sig) : exit_ok; // 130 SIGINT, 143 SIGTERM (DESIGN §6)

@@ -10,6 +10,7 @@ namespace pcp::cli {
 struct node_options {
     std::vector<std::string> listen; ///< multiaddrs; empty = /ip4/0.0.0.0/tcp/0 and /ip6/::/tcp/0
     bool json = false;
+    bool no_mdns = false; ///< do not announce on mDNS as an ordinary libp2p peer (_p2p._udp.local)
 };
 
 struct ping_options {

@@ -97,6 +97,23 @@ if [ "${1:-}" = "--inner" ]; then
     bad "js listener did not report the pcp peer"; tail -5 "$tmp/jl.out"
   fi
 
+  # 4. js discovers `pcp node` itself (the CLI announces _p2p._udp.local like any libp2p node)
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  pids=()
+  sleep 0.3
+  "$pcp" node --listen /ip4/127.0.0.1/tcp/0 --json >"$tmp/node.out" 2>"$tmp/node.err" &
+  pids+=("$!")
+  nid=$(wait_line "$tmp/node.out" '"listening"' | jq -r .peer_id)
+  node "$dir/peer.mjs" dial --mdns --ping 1 --timeout 30 >"$tmp/d4.out" 2>"$tmp/d4.err"
+  rc=$?
+  found=$(grep -m1 '"event":"mdns_peer"' "$tmp/d4.out")
+  if [ "$(jq -r .peer <<<"$found")" = "$nid" ] && [ "$rc" -eq 0 ]; then
+    ok "js @libp2p/mdns discovered \`pcp node\` $nid and pinged it"
+  else
+    bad "js did not discover pcp node $nid: ${found:-nothing} (exit $rc)"; tail -3 "$tmp/d4.out" "$tmp/node.err"
+  fi
+
   echo "$pass passed, $fail failed"
   [ "$fail" -eq 0 ]
   exit $?
