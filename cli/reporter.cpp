@@ -31,6 +31,9 @@ void reporter::detail(const std::string& line) const
 
 void reporter::error(const std::string& message, int exit_code) const
 {
+    if (silenced_) {
+        return;
+    }
     if (json_) {
         event({{"event", "error"}, {"message", message}, {"exit_code", exit_code}});
     } else {

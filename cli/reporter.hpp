@@ -39,6 +39,8 @@ public:
     void on_error(const std::string& message) override;
 
     void finish_progress();
+    /// After Ctrl-C: the interruption was reported; later errors (from the unwinding) are not.
+    void silence() noexcept { silenced_ = true; }
     [[nodiscard]] const std::string& last_error_detail() const noexcept { return last_detail_; }
 
 private:
@@ -48,6 +50,7 @@ private:
     std::unique_ptr<progress_bar> bar_;
     std::chrono::steady_clock::time_point last_json_progress_{};
     std::string last_detail_;
+    bool silenced_ = false;
 };
 
 } // namespace pcp::cli

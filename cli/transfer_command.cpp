@@ -252,7 +252,9 @@ task<void> on_signal(engine::core_pool& pool, reporter& rep, int& exit_out, bool
         co_return;
     }
     rep.finish_progress();
-    rep.error(sig == SIGINT ? "interrupted" : "terminated", engine::exit_code_for_signal(sig));
+    rep.error(sig == SIGINT ? "interrupted; incomplete files were removed" : "terminated; incomplete files were removed",
+              engine::exit_code_for_signal(sig));
+    rep.silence();
     exit_out = engine::exit_code_for_signal(sig);
     stopped = true;
     pool.stop();
