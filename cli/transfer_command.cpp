@@ -198,6 +198,7 @@ task<void> sender_transfer(std::shared_ptr<p2p::host::connection> c, std::unique
 task<void> advertise_loop(p2p::mdns::mdns_service& mdns, sender_state& st, std::uint32_t channel)
 {
     std::string current;
+    std::string previous;
     for (;;) {
         auto now = now_nanos();
         auto name = mdns_service_for(words::current_discovery_id(now, channel));
@@ -207,8 +208,12 @@ task<void> advertise_loop(p2p::mdns::mdns_service& mdns, sender_state& st, std::
             if (!a) {
                 st.rep.warning("mDNS advertise failed: " + a.error().message());
             }
-            // The previous slot's name is left up until the next roll-over: a receiver that started in
-            // the previous slot searches it too.
+            // Keep answering for the previous slot's name for one more slot (receivers search the
+            // current and the previous slot); withdraw the one before it.
+            if (!previous.empty()) {
+                mdns.unadvertise(previous);
+            }
+            previous = current;
             current = name;
         }
         auto next = words::next_slot_start_nanos(now);
@@ -245,15 +250,15 @@ task<void> sender_main(sender_state& st, std::uint32_t channel)
     st.pool.stop();
 }
 
-task<void> on_signal(engine::core_pool& pool, reporter& rep, int& exit_out, bool& stopped)
+task<void> on_signal(engine::core_pool& pool, reporter& rep, int& exit_out, bool& stopped, bool receiving)
 {
     int sig = co_await engine::wait_for_shutdown_signal();
     if (sig == 0) {
         co_return;
     }
     rep.finish_progress();
-    rep.error(sig == SIGINT ? "interrupted; incomplete files were removed" : "terminated; incomplete files were removed",
-              engine::exit_code_for_signal(sig));
+    std::string what = sig == SIGINT ? "interrupted" : "terminated";
+    rep.error(receiving ? what + "; incomplete files were removed" : what, engine::exit_code_for_signal(sig));
     rep.silence();
     exit_out = engine::exit_code_for_signal(sig);
     stopped = true;
@@ -320,7 +325,9 @@ int run_send(const send_command_options& opts)
     if (rep.json_mode()) {
         rep.event({{"event", "code"}, {"words", std::string(phrase.view())}});
         rep.event({{"event", "listening"}, {"peer_id", h.id().to_string()}, {"addrs", addrs}});
-    } else if (opts.verbosity >= 0) {
+    } else if (opts.verbosity < 0) {
+        std::fprintf(stderr, "%s\n", std::string(phrase.view()).c_str()); // -q: the code alone, still needed
+    } else {
         std::fprintf(stderr, "Code is: %s\nOn the other machine, run:\n\n\tpcp receive %s\n\n", std::string(phrase.view()).c_str(),
                      std::string(phrase.view()).c_str());
         rep.detail("Peer ID: " + h.id().to_string());
@@ -328,13 +335,13 @@ int run_send(const send_command_options& opts)
             rep.detail("Listening on " + a);
         }
     }
-    if (opts.no_mdns && opts.no_dht) {
-        rep.warning("--no-mdns and --no-dht: nobody can find this sender (DHT discovery is not built yet)");
+    if (opts.no_mdns) {
+        rep.warning("--no-mdns: receivers cannot find this sender (mDNS is the only discovery so far; the DHT is not built yet)");
     }
     int signal_exit = 0;
     bool signalled = false;
     asio::co_spawn(pool.executor(0), sender_main(st, channel), asio::detached);
-    asio::co_spawn(pool.executor(0), on_signal(pool, rep, signal_exit, signalled), asio::detached);
+    asio::co_spawn(pool.executor(0), on_signal(pool, rep, signal_exit, signalled, false), asio::detached);
     pool.run();
     pool.join();
     g_sender = nullptr;
@@ -536,6 +543,13 @@ int run_receive(receive_command_options opts)
         return exit_usage;
     }
     std::error_code ec;
+    if (!std::filesystem::exists(opts.output, ec)) {
+        std::filesystem::create_directory(opts.output, ec); // one level, like mkdir
+        if (ec) {
+            rep.error(fmt::format("-o {}: cannot create it: {}", opts.output, ec.message()), exit_usage);
+            return exit_usage;
+        }
+    }
     if (!std::filesystem::is_directory(opts.output, ec)) {
         rep.error(fmt::format("-o {}: not a directory", opts.output), exit_usage);
         return exit_usage;
@@ -549,12 +563,19 @@ int run_receive(receive_command_options opts)
     p2p::host::host_config cfg;
     cfg.agent_version = "pcp/" PCP_VERSION;
     cfg.idle_timeout = duration::zero();
+    if (!opts.listen.empty()) {
+        cfg.listen = listen.value(); // the receiver dials out; listening only matters for later NAT work
+    }
     p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), cfg);
+    if (auto s = h.start(); !s) {
+        rep.error("cannot listen: " + s.error().message(), exit_error);
+        return exit_error;
+    }
     receiver_state st{pool, rep, opts, words::password(code.value()), words::channel_id(code.value()), h};
     int signal_exit = 0;
     bool signalled = false;
     asio::co_spawn(pool.executor(0), receiver_main(st), asio::detached);
-    asio::co_spawn(pool.executor(0), on_signal(pool, rep, signal_exit, signalled), asio::detached);
+    asio::co_spawn(pool.executor(0), on_signal(pool, rep, signal_exit, signalled, true), asio::detached);
     pool.run();
     pool.join();
     return signalled ? signal_exit : st.exit;
