@@ -236,7 +236,9 @@ task<void> sender_main(sender_state& st, std::uint32_t channel)
         }
     }
     if (mdns) {
-        auto work = mdns->run() || advertise_loop(*mdns, st, channel) || st.done.wait();
+        // run() is stopped by stop() below, not by cancellation: it must keep answering until then.
+        asio::co_spawn(st.pool.executor(0), mdns->run(), asio::detached);
+        auto work = advertise_loop(*mdns, st, channel) || st.done.wait();
         co_await std::move(work);
         mdns->stop();
     }
