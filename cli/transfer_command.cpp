@@ -120,9 +120,6 @@ struct sender_state {
     p2p::host::host* host = nullptr;
 };
 
-// Handlers run on the connection's core; the send pool has one core, so state needs no lock.
-sender_state* g_sender = nullptr;
-
 void finish(sender_state& st, int code)
 {
     if (!st.finished) {
@@ -132,9 +129,9 @@ void finish(sender_state& st, int code)
     }
 }
 
-task<void> sender_pake(std::shared_ptr<p2p::host::connection> c, std::unique_ptr<transport::stream> s)
+// Handlers run on the connection's core; the send pool has one core, so state needs no lock.
+task<void> sender_pake(sender_state& st, std::shared_ptr<p2p::host::connection> c, std::unique_ptr<transport::stream> s)
 {
-    auto& st = *g_sender;
     if (st.finished || st.transfer_started || !st.limiter.allow()) {
         s->abort();
         co_return;
@@ -166,9 +163,8 @@ task<void> sender_pake(std::shared_ptr<p2p::host::connection> c, std::unique_ptr
     }
 }
 
-task<void> sender_transfer(std::shared_ptr<p2p::host::connection> c, std::unique_ptr<transport::stream> s)
+task<void> sender_transfer(sender_state& st, std::shared_ptr<p2p::host::connection> c, std::unique_ptr<transport::stream> s)
 {
-    auto& st = *g_sender;
     auto authed = st.authenticated.lock();
     if (st.finished || st.transfer_started || authed != c) {
         s->abort(); // only the authenticated connection may ask for the files, and only once
@@ -313,9 +309,13 @@ int run_send(const send_command_options& opts)
     p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), cfg);
     sender_state st(pool, rep, opts, words::password(code));
     st.host = &h;
-    g_sender = &st;
-    h.handle(std::string(pake::protocol_id), &sender_pake);
-    h.handle(std::string(transfer_protocol), &sender_transfer);
+    // Plain (non-coroutine) lambdas that hand the state to named coroutines as a parameter.
+    h.handle(std::string(pake::protocol_id), [&st](std::shared_ptr<p2p::host::connection> c, std::unique_ptr<transport::stream> s) {
+        return sender_pake(st, std::move(c), std::move(s));
+    });
+    h.handle(std::string(transfer_protocol), [&st](std::shared_ptr<p2p::host::connection> c, std::unique_ptr<transport::stream> s) {
+        return sender_transfer(st, std::move(c), std::move(s));
+    });
     if (auto s = h.start(); !s) {
         rep.error("cannot listen: " + s.error().message(), exit_error);
         return exit_error;
@@ -346,7 +346,6 @@ int run_send(const send_command_options& opts)
     asio::co_spawn(pool.executor(0), on_signal(pool, rep, signal_exit, signalled, false), asio::detached);
     pool.run();
     pool.join();
-    g_sender = nullptr;
     return signalled ? signal_exit : st.exit;
 }
 
