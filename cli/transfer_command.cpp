@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/transfer_command.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -367,13 +368,47 @@ struct receiver_state {
 class cli_prompt final : public transfer::prompt {
 public:
     explicit cli_prompt(bool yes) : yes_(yes) {}
+    /// Asks on the controlling terminal (stdin when there is none) without blocking the event loop:
+    /// yamux keepalives and window updates keep flowing while the user thinks.
     task<bool> confirm(const transfer::offer&) override
     {
         if (yes_) {
             co_return true;
         }
-        // Blocking read of the terminal: this process has nothing else to do meanwhile.
-        co_return ask_yes_no("Accept the transfer?");
+        int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+        bool tty = fd >= 0;
+        if (!tty) {
+            fd = ::dup(STDIN_FILENO);
+        }
+        if (fd < 0) {
+            co_return false;
+        }
+        const std::string question = "Accept the transfer? [y/N] ";
+        if (tty) {
+            auto w = ::write(fd, question.data(), question.size());
+            (void)w;
+        } else {
+            std::fprintf(stderr, "%s", question.c_str());
+            std::fflush(stderr);
+        }
+        asio::posix::stream_descriptor in(co_await asio::this_coro::executor, fd);
+        std::string answer;
+        char buf[64];
+        while (answer.size() < 64 && answer.find('\n') == std::string::npos) {
+            auto [ec, n] = co_await in.async_read_some(asio::buffer(buf), use_task);
+            if (ec || n == 0) {
+                break; // EOF or error: no
+            }
+            answer.append(buf, n);
+        }
+        answer = answer.substr(0, answer.find('\n'));
+        while (!answer.empty() && (answer.back() == '\r' || answer.back() == ' ')) {
+            answer.pop_back();
+        }
+        for (auto& c : answer) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        co_return answer == "y" || answer == "yes";
     }
 
 private:
