@@ -6,21 +6,14 @@
 #include <memory>
 #include <utility>
 
-#include "transport/stream.hpp"
+#include "transport/socket_stream.hpp"
 
 namespace pcp::transport::memory {
 
 /// One end of a pair.
-class memory_stream final : public stream {
+class memory_stream final : public socket_stream<asio::local::stream_protocol::socket> {
 public:
-    explicit memory_stream(asio::local::stream_protocol::socket s) : socket_(std::move(s)) {}
-    task<result<std::size_t>> read_some(mutable_bytes buf) override;
-    task<result<void>> write_all(bytes_view buf) override;
-    task<result<void>> close_write() override;
-    void abort() noexcept override;
-
-private:
-    asio::local::stream_protocol::socket socket_;
+    using socket_stream::socket_stream;
 };
 
 /// A connected pair; end `a` lives on `ex_a`, end `b` on `ex_b` (they may be different cores).

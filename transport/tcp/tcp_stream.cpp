@@ -7,59 +7,22 @@ namespace pcp::transport::tcp {
 
 using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
-tcp_stream::tcp_stream(asio::ip::tcp::socket s) : socket_(std::move(s))
+tcp_stream::tcp_stream(asio::ip::tcp::socket s) : socket_stream(std::move(s))
 {
     error_code ec;
-    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-}
-
-task<result<std::size_t>> tcp_stream::read_some(mutable_bytes buf)
-{
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf.data(), buf.size()), use_task);
-    if (ec == asio::error::eof) {
-        co_return std::size_t{0};
-    }
-    if (ec) {
-        co_return ec;
-    }
-    co_return n;
-}
-
-task<result<void>> tcp_stream::write_all(bytes_view buf)
-{
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(buf.data(), buf.size()), use_task);
-    if (ec) {
-        co_return ec;
-    }
-    co_return ok();
-}
-
-task<result<void>> tcp_stream::close_write()
-{
-    error_code ec;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-    if (ec && ec != asio::error::not_connected) {
-        co_return ec;
-    }
-    co_return ok();
-}
-
-void tcp_stream::abort() noexcept
-{
-    error_code ec;
-    socket_.close(ec);
+    socket().set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
 asio::ip::tcp::endpoint tcp_stream::local_endpoint() const
 {
     error_code ec;
-    return socket_.local_endpoint(ec);
+    return socket().local_endpoint(ec);
 }
 
 asio::ip::tcp::endpoint tcp_stream::remote_endpoint() const
 {
     error_code ec;
-    return socket_.remote_endpoint(ec);
+    return socket().remote_endpoint(ec);
 }
 
 result<listener> listener::open(asio::any_io_executor ex, const asio::ip::tcp::endpoint& ep)

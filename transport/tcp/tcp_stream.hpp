@@ -7,25 +7,17 @@
 #include <optional>
 #include <vector>
 
-#include "transport/stream.hpp"
+#include "transport/socket_stream.hpp"
 
 namespace pcp::transport::tcp {
 
 /// A connected TCP socket as a stream. TCP_NODELAY is set.
-class tcp_stream final : public stream {
+class tcp_stream final : public socket_stream<asio::ip::tcp::socket> {
 public:
     explicit tcp_stream(asio::ip::tcp::socket s);
-    task<result<std::size_t>> read_some(mutable_bytes buf) override;
-    task<result<void>> write_all(bytes_view buf) override;
-    task<result<void>> close_write() override;
-    void abort() noexcept override;
 
     [[nodiscard]] asio::ip::tcp::endpoint local_endpoint() const;
     [[nodiscard]] asio::ip::tcp::endpoint remote_endpoint() const;
-    [[nodiscard]] asio::ip::tcp::socket& socket() noexcept { return socket_; }
-
-private:
-    asio::ip::tcp::socket socket_;
 };
 
 /// A listening socket. accept() hands each connection to the executor the caller names, so that
