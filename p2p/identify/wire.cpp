@@ -38,8 +38,7 @@ void encode_framed(const message& m, byte_buffer& out)
 {
     byte_buffer body;
     encode(m, body);
-    peer::encode_varint(body.size(), out);
-    append(out, body);
+    pb::append_frame(body, out);
 }
 
 result<message> decode(bytes_view body)
@@ -121,22 +120,19 @@ result<message> decode(bytes_view body)
 
 result<decoded<message>> decode_framed(bytes_view in)
 {
-    auto len = peer::decode_varint(in);
-    if (len.status == peer::varint_status::need_more) {
-        return decoded<message>::need_more(in.size() + 1);
-    }
-    if (len.status != peer::varint_status::ok) {
+    auto f = pb::split_frame(in, max_message_size);
+    switch (f.status) {
+    case pb::frame_status::need_more:
+        return decoded<message>::need_more(f.total);
+    case pb::frame_status::malformed:
         return make_error_code(errc::malformed);
-    }
-    if (len.value > max_message_size) {
+    case pb::frame_status::too_large:
         return make_error_code(errc::message_too_large);
+    case pb::frame_status::ok:
+        break;
     }
-    std::size_t total = len.size + static_cast<std::size_t>(len.value);
-    if (in.size() < total) {
-        return decoded<message>::need_more(total);
-    }
-    PCP_TRY(auto m, decode(in.subspan(len.size, static_cast<std::size_t>(len.value))));
-    return decoded<message>::done(std::move(m), total);
+    PCP_TRY(auto m, decode(f.body));
+    return decoded<message>::done(std::move(m), f.total);
 }
 
 void merge(message& base, message update)

@@ -31,8 +31,7 @@ void encode_framed(const message& m, byte_buffer& out)
 {
     byte_buffer body;
     encode(m, body);
-    peer::encode_varint(body.size(), out);
-    append(out, body);
+    pb::append_frame(body, out);
 }
 
 result<message> decode(bytes_view body)
@@ -85,25 +84,19 @@ result<message> decode(bytes_view body)
 
 result<decoded<message>> decode_framed(bytes_view in)
 {
-    auto len = peer::decode_varint(in);
-    switch (len.status) {
-    case peer::varint_status::need_more:
-        return decoded<message>::need_more(in.size() + 1);
-    case peer::varint_status::overflow:
-    case peer::varint_status::not_minimal:
+    auto f = pb::split_frame(in, max_message_size);
+    switch (f.status) {
+    case pb::frame_status::need_more:
+        return decoded<message>::need_more(f.total);
+    case pb::frame_status::malformed:
         return make_error_code(errc::malformed);
-    case peer::varint_status::ok:
+    case pb::frame_status::too_large:
+        return make_error_code(errc::message_too_large);
+    case pb::frame_status::ok:
         break;
     }
-    if (len.value > max_message_size) {
-        return make_error_code(errc::message_too_large);
-    }
-    const std::size_t total = len.size + static_cast<std::size_t>(len.value);
-    if (in.size() < total) {
-        return decoded<message>::need_more(total);
-    }
-    PCP_TRY(auto m, decode(in.subspan(len.size, static_cast<std::size_t>(len.value))));
-    return decoded<message>::done(std::move(m), total);
+    PCP_TRY(auto m, decode(f.body));
+    return decoded<message>::done(std::move(m), f.total);
 }
 
 } // namespace pcp::p2p::pake

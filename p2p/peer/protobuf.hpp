@@ -122,4 +122,40 @@ inline void put_string(std::uint32_t number, std::string_view s, byte_buffer& ou
     put_bytes(number, as_bytes(s), out);
 }
 
+/// Length-prefixed framing, `uvarint(len) || body`, shared by the LP-framed protocols (identify,
+/// pake). need_more carries a lower bound on the total input length needed in `total`.
+enum class frame_status { ok, need_more, malformed, too_large };
+struct frame_view {
+    frame_status status = frame_status::need_more;
+    bytes_view body;       ///< the body, when ok
+    std::size_t total = 0; ///< prefix + body bytes (ok), or the input length needed (need_more)
+};
+
+/// Split one frame off the front of `in`; bodies longer than `max_body` are too_large.
+[[nodiscard]] inline frame_view split_frame(bytes_view in, std::size_t max_body) noexcept
+{
+    auto len = decode_varint(in);
+    if (len.status == varint_status::need_more) {
+        return {frame_status::need_more, {}, in.size() + 1};
+    }
+    if (len.status != varint_status::ok) {
+        return {frame_status::malformed, {}, 0};
+    }
+    if (len.value > max_body) {
+        return {frame_status::too_large, {}, 0};
+    }
+    std::size_t total = len.size + static_cast<std::size_t>(len.value);
+    if (in.size() < total) {
+        return {frame_status::need_more, {}, total};
+    }
+    return {frame_status::ok, in.subspan(len.size, static_cast<std::size_t>(len.value)), total};
+}
+
+/// Append `uvarint(body.size()) || body`.
+inline void append_frame(bytes_view body, byte_buffer& out)
+{
+    encode_varint(body.size(), out);
+    append(out, body);
+}
+
 } // namespace pcp::p2p::peer::pb
