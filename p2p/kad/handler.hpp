@@ -23,9 +23,10 @@ namespace pcp::p2p::kad {
 using peer_lookup = std::function<peer_info(const peer::peer_id&)>;
 
 /// Answer `req` from `from` (the Noise-authenticated peer):
-/// - FIND_NODE: closerPeers = the k closest to sha256(key) from `table`, without `from`, plus the
-///   target itself when key is a peer ID other than `from` that `lookup` knows (go); entries
-///   without addresses are dropped. Key not echoed.
+/// - FIND_NODE: closerPeers = the k closest to sha256(key) from `table` that `lookup` has
+///   addresses for (peers without are skipped and farther ones fill in, from the 2k closest),
+///   never `from`; plus the target itself when key is a peer ID other than `from` that `lookup`
+///   knows (go). Key not echoed.
 /// - GET_PROVIDERS: key echoed, providerPeers from `providers` (addresses filled from `lookup`
 ///   when the stored ones expired; entries without addresses dropped), closerPeers as above.
 /// - ADD_PROVIDER: stores each providerPeers entry whose ID is `from` and that has >= 1 address;

@@ -76,6 +76,8 @@ public:
     /// 0 for a seed, else 1 + the hop count of the (first) peer that told us about it; 0 for a
     /// peer the lookup does not know.
     [[nodiscard]] std::size_t hops_of(const peer::peer_id& p) const;
+    /// Peers the lookup keeps (candidates plus every peer it asked).
+    [[nodiscard]] std::size_t known_peers() const noexcept { return peers_.size(); }
     /// Requests currently in flight (asked, no answer, not timed out).
     [[nodiscard]] std::size_t in_flight() const noexcept { return in_flight_; }
     [[nodiscard]] query_stats stats() const noexcept { return stats_; }
@@ -93,7 +95,12 @@ private:
 
     peer_map::iterator find(const peer::peer_id& p);
     peer_map::const_iterator find(const peer::peer_id& p) const;
-    void insert_candidate(const peer::peer_id& p, std::size_t hops);
+    /// Add a not-contacted peer; false when it is self, already known, or past the bound.
+    bool insert_candidate(const peer::peer_id& p, std::size_t hops);
+    /// Move an asked peer (waiting or unresponsive) to `to`; nullptr when the report is ignored.
+    peer_entry* settle(const peer::peer_id& p, peer_state to);
+    [[nodiscard]] std::optional<instant> earliest_deadline() const;
+    [[nodiscard]] bool at_capacity() const noexcept;
 
     key256 target_;
     std::optional<peer::peer_id> self_;

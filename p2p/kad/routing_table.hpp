@@ -75,7 +75,7 @@ public:
     [[nodiscard]] const key256& self_key() const noexcept { return self_key_; }
     [[nodiscard]] std::size_t k() const noexcept { return k_; }
 
-    /// One lookup key for every bucket 0..min(deepest non-empty bucket + 1, max_cpl) that has not
+    /// One lookup key for every bucket 0..min(deepest non-empty bucket, max_cpl) that has not
     /// been used (add() into it or mark_refreshed()) within `interval` before `now`. Keys are
     /// derived deterministically from `seed` (the glue passes fresh randomness); finding a key
     /// for bucket i costs about 2^(i+1) sha256 calls, so max_cpl bounds the work (config

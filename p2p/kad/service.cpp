@@ -51,9 +51,9 @@ public:
     {
         for (;;) {
             auto f = pb::split_frame(bytes_view(pending_), max_);
-            if (f.status == pb::frame_status::complete) {
+            if (f.status == pb::frame_status::ok) {
                 byte_buffer body(f.body.begin(), f.body.end());
-                pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(f.consumed));
+                pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(f.total));
                 co_return std::optional<byte_buffer>(std::move(body));
             }
             if (f.status != pb::frame_status::need_more) {
@@ -463,7 +463,7 @@ task<result<std::vector<peer::peer_id>>> dht::closest_peers(byte_buffer key)
         co_return make_error_code(dht_errc::no_peers);
     }
     auto ex = co_await asio::this_coro::executor;
-    auto l = std::make_shared<lookup>(closest_peers_query(target, std::move(seeds), opts_.cfg, steady::now()), ex);
+    auto l = std::make_shared<lookup>(closest_peers_query(target, std::move(seeds), opts_.cfg, steady::now(), host_.id()), ex);
     message req;
     req.type = message_type::find_node;
     req.key = std::move(key);
@@ -529,7 +529,7 @@ task<result<std::size_t>> dht::find_providers(byte_buffer mh, std::size_t want, 
         co_return make_error_code(dht_errc::no_peers);
     }
     auto ex = co_await asio::this_coro::executor;
-    auto l = std::make_shared<lookup>(closest_peers_query(target, std::move(seeds), opts_.cfg, steady::now()), ex);
+    auto l = std::make_shared<lookup>(closest_peers_query(target, std::move(seeds), opts_.cfg, steady::now(), host_.id()), ex);
     auto seen = std::make_shared<std::vector<peer::peer_id>>();
     const auto self = host_.id();
     l->on_reply = [this, seen, want, found, self](const peer::peer_id&, const message& reply) {
@@ -598,7 +598,7 @@ task<result<std::size_t>> dht::bootstrap(std::vector<peer::multiaddr> peers, dur
 {
     auto ex = co_await asio::this_coro::executor;
     auto until = steady::now() + deadline;
-    auto l = std::make_shared<lookup>(closest_peers_query(self_key_, {}, opts_.cfg, steady::now()), ex);
+    auto l = std::make_shared<lookup>(closest_peers_query(self_key_, {}, opts_.cfg, steady::now(), host_.id()), ex);
     // One dial per bootstrap peer (addresses of the same peer are tried together by the host).
     std::map<peer::peer_id, std::vector<peer::multiaddr>> by_peer;
     for (auto& a : peers) {
@@ -658,31 +658,32 @@ task<void> dht::refresh_loop(duration interval)
         if (co_await engine::sleep_for(std::min<duration>(interval, std::chrono::minutes(1)))) {
             co_return; // cancelled
         }
-        std::vector<key256> targets;
+        std::vector<refresh_target> targets;
         {
             std::lock_guard lock(mu_);
-            targets = table_.refresh_targets(steady::now(), interval, seed++);
+            targets = table_.refresh_targets(steady::now(), interval, seed++, opts_.cfg.max_refresh_cpl);
             std::erase_if(book_, [this](const auto& e) { return e.second.expires < steady::now() && !table_.contains(e.first); });
             providers_.expire(steady::now());
         }
         for (const auto& t : targets) {
             {
                 std::lock_guard lock(mu_);
-                table_.mark_refreshed(t, steady::now());
+                table_.mark_refreshed(t.target, steady::now());
             }
-            auto seeds = [&] {
+            std::vector<peer::peer_id> seeds;
+            {
                 std::lock_guard lock(mu_);
-                return table_.closest(t, opts_.cfg.k);
-            }();
+                seeds = table_.closest(t.target, opts_.cfg.k);
+            }
             if (seeds.empty()) {
                 break;
             }
             auto ex = co_await asio::this_coro::executor;
-            auto l = std::make_shared<lookup>(closest_peers_query(t, std::move(seeds), opts_.cfg, steady::now()), ex);
+            auto l = std::make_shared<lookup>(closest_peers_query(t.target, std::move(seeds), opts_.cfg, steady::now(), host_.id()), ex);
             message req;
             req.type = message_type::find_node;
-            req.key.assign(t.begin(), t.end());
-            (void)co_await iterate(t, std::move(req), l);
+            req.key = t.key;
+            (void)co_await iterate(t.target, std::move(req), l);
         }
     }
 }
