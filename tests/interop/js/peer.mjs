@@ -8,19 +8,11 @@
 // bootstrap, no DHT, no autodial, no mDNS unless `--mdns` is given, and listens only where it is
 // told (default /ip4/127.0.0.1/tcp/0).
 
-// libp2p 2.9.0 calls Promise.withResolvers, which Node 20 lacks. Install the polyfill before
-// any libp2p module is evaluated (hence the dynamic imports below).
-if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function withResolvers () {
-    let resolve, reject
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
-    return { promise, resolve, reject }
-  }
-}
-
+// harness.mjs first: it installs the Node 20 polyfill before any libp2p module is evaluated
+// (hence the dynamic imports of libp2p below).
+import { netnsRefusal } from './harness.mjs'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import process from 'node:process'
 
 const ECHO = '/pcp-test/echo/1.0.0'
@@ -142,24 +134,8 @@ function expectedSha (n, seed) {
 // Safety: refuse to run in the host network namespace.
 
 function checkNetns () {
-  try {
-    const self = fs.readlinkSync('/proc/self/ns/net')
-    const init = fs.readlinkSync('/proc/1/ns/net')
-    if (self === init) {
-      fail('refusing to run in the host network namespace; use tests/netns/netns.sh (unshare -n / ip netns)', 3)
-    }
-  } catch {
-    // /proc/1 unreadable (user namespace): the interface check below decides
-  }
-  // Always also require that every non-loopback address is a test-private one.
-  for (const [name, addrs] of Object.entries(os.networkInterfaces())) {
-    for (const a of addrs ?? []) {
-      if (a.internal) continue
-      const ok = (a.family === 'IPv4' && a.address.startsWith('10.')) ||
-        (a.family === 'IPv6' && /^(fd|fe80)/i.test(a.address))
-      if (!ok) fail(`refusing to run: interface ${name} has non-test address ${a.address}`, 3)
-    }
-  }
+  const why = netnsRefusal()
+  if (why) fail(why, 3)
 }
 
 // ---------------------------------------------------------------------------------------------

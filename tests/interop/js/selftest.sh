@@ -130,24 +130,6 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 # Outer part (host namespace): setup (npm ci, registry only), then the inner part in a netns.
-skip() {
-  if [ "${PCP_REQUIRE_INTEROP:-0}" = "1" ]; then echo "interop-js: FAIL (PCP_REQUIRE_INTEROP=1): $*" >&2; exit 1; fi
-  echo "interop-js: SKIP: $*" >&2
-  exit 77
-}
-command -v node >/dev/null 2>&1 || skip "node not found"
-command -v npm >/dev/null 2>&1 || skip "npm not found"
-
-t0=$(date +%s)
-out=$(bash "$here/setup.sh" "$@")
-rc=$?
-[ "$rc" -eq 0 ] || exit "$rc"
-dir=$(printf '%s\n' "$out" | sed -n 's/^PCP_INTEROP_JS_DIR=//p' | tail -1)
-t1=$(date +%s)
-echo "# setup.sh took $((t1 - t0)) s ($dir)"
-
-. "$here/../../netns/netns.sh"
-netns_unshare timeout -k 5 240 bash "$here/selftest.sh" --inner "$dir"
-rc=$?
-echo "# js selftest (in namespace) took $(($(date +%s) - t1)) s"
-exit "$rc"
+. "$here/harness.sh"
+harness_prepare interop-js "${1:-}" node npm
+harness_run_inner "js selftest" "$here/selftest.sh" 240

@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: MIT
 # Prepares the pinned js-libp2p harness in a build-tree directory (never in the source tree):
 #   tests/interop/js/setup.sh [DIR]        (default: build/interop-js under the repo root)
-# Copies package.json, package-lock.json and peer.mjs into DIR and runs `npm ci` there only
+# Copies package.json, package-lock.json and the *.mjs programs into DIR and runs `npm ci` there only
 # when the lockfile changed since the last successful run (stamp file). This is the only place
 # npm runs for the interop tests; the registry is reached from the host namespace (allowed),
 # nothing here starts a libp2p node.
-# Prints on stdout, last line:   PCP_INTEROP_JS_DIR=<DIR>   (peer.mjs and node_modules/ live there)
+# Prints on stdout, last line:   PCP_INTEROP_JS_DIR=<DIR>   (peer.mjs, kad_net.mjs and node_modules/ live there)
 # Exit: 0 ok, 77 node/npm missing (1 instead when PCP_REQUIRE_INTEROP=1), 1 npm failure.
 set -euo pipefail
 
@@ -54,6 +54,6 @@ else
   echo "$lock_sum" >"$stamp"
 fi
 
-# peer.mjs must sit next to node_modules (ESM bare imports resolve from the file's location).
-cp "$src/peer.mjs" "$dir/peer.mjs"
+# The programs must sit next to node_modules (ESM bare imports resolve from the file's location).
+cp "$src"/*.mjs "$dir/"
 echo "PCP_INTEROP_JS_DIR=$dir"

@@ -10,6 +10,16 @@ set_tests_properties(interop.js_selftest PROPERTIES
   SKIP_RETURN_CODE 77
   TIMEOUT 300)
 
+# js-only self-test of the kad-dht harness (kad_net.mjs: 5 js-libp2p nodes with
+# @libp2p/kad-dht 15.1.11 form a DHT in a lo-only namespace; provide on node 0, find on node 4).
+# Same skips as interop.js_selftest, plus jq missing.
+add_test(NAME interop.kad_js_selftest
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/kad_selftest.sh ${PROJECT_BINARY_DIR}/interop-js)
+set_tests_properties(interop.kad_js_selftest PROPERTIES
+  LABELS "interop"
+  SKIP_RETURN_CODE 77
+  TIMEOUT 300)
+
 # pcp <-> js-libp2p in both directions (tests/interop/js/pcp_interop.sh).
 if(NOT PCP_FUZZ)
   add_test(NAME interop.pcp_js
