@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 
+#include "cli/dht_command.hpp"
 #include "cli/loopback_demo.hpp"
 #include "cli/node_command.hpp"
 #include "cli/transfer_command.hpp"
@@ -35,6 +36,15 @@ int cmd_doctor(bool json)
                     f.registered_buffers ? "yes" : "no");
     }
     return f.available || !engine::built_with_io_uring() ? exit_ok : exit_error;
+}
+
+void add_dht_options(CLI::App* sub, dht_cli_options& o)
+{
+    sub->add_option("--bootstrap", o.bootstrap,
+                    "DHT bootstrap peer, repeatable (a multiaddr ending in /p2p/<id>); replaces the public list "
+                    "and makes the DHT private (private and loopback addresses allowed)");
+    sub->add_flag("--private-dht", o.private_net, "A private DHT even without --bootstrap (no public bootstrap list)");
+    sub->add_option("--dns-server", o.dns_servers, "DNS server IP[:PORT] for /dnsaddr and /dns* (repeatable; default: the system's)");
 }
 
 /// The io_uring build cannot fall back at run time: check before any io_context exists.
@@ -81,6 +91,8 @@ int run(int argc, char** argv)
     node->add_option("--listen", node_opts.listen, "Listen multiaddr (repeatable), e.g. /ip4/0.0.0.0/tcp/4001");
     node->add_flag("--json", node_opts.json, "JSON lines on stdout: listening, peer_identified");
     node->add_flag("--no-mdns", node_opts.no_mdns, "Do not announce this node on mDNS (_p2p._udp.local)");
+    node->add_flag("--dht-server", node_opts.dht.server, "Serve the Kademlia DHT (/ipfs/kad/1.0.0)");
+    add_dht_options(node, node_opts.dht);
 
     ping_options ping_opts;
     auto* ping = app.add_subcommand("ping", "libp2p ping a peer (diagnostics)");
@@ -107,11 +119,33 @@ int run(int argc, char** argv)
     receive->add_flag("--no-sync", recv_opts.no_sync, "Do not syncfs before reporting success");
     receive->add_option("--timeout", recv_opts.timeout_seconds, "Seconds to look for the sender")->capture_default_str();
 
+    dht_command_options dht_opts;
+    auto* dht = app.add_subcommand("dht", "Use the Kademlia DHT directly (diagnostics, interop)");
+    dht->require_subcommand(1);
+    auto* provide = dht->add_subcommand("provide", "Announce this node as a provider of CID, then keep serving");
+    provide->add_option("CID", dht_opts.target, "Content ID (its multihash is the provider key)")->required();
+    provide->add_option("--stay", dht_opts.stay_seconds, "Seconds to keep serving after providing (-1: until a signal)")
+        ->capture_default_str();
+    auto* find_providers = dht->add_subcommand("find-providers", "Look up providers of CID");
+    find_providers->add_option("CID", dht_opts.target, "Content ID")->required();
+    find_providers->add_option("-n,--count", dht_opts.count, "Stop after this many providers")->capture_default_str();
+    auto* find_peer = dht->add_subcommand("find-peer", "Look up the addresses of a peer");
+    find_peer->add_option("PEER_ID", dht_opts.target, "Peer ID")->required();
+    for (auto* sub : {provide, find_providers, find_peer}) {
+        add_dht_options(sub, dht_opts.dht);
+        sub->add_flag("--server", dht_opts.dht.server, "Serve the DHT while running");
+        sub->add_option("--listen", dht_opts.listen, "Listen multiaddr (repeatable)");
+        sub->add_option("--timeout", dht_opts.timeout_seconds, "Seconds for bootstrap and the lookup")->capture_default_str();
+        sub->add_flag("--json", dht_opts.json, "One JSON event per line on stdout");
+        sub->add_flag_function("-v,--verbose", [&dht_opts](std::int64_t) { dht_opts.verbosity = 1; }, "More detail");
+    }
+
     for (auto* sub : {send, receive}) {
         auto& common = sub == send ? static_cast<common_transfer_options&>(send_opts) : static_cast<common_transfer_options&>(recv_opts);
         sub->add_flag("--json", common.json, "One JSON event per line on stdout (docs/cli.md)");
         sub->add_flag("--no-mdns", common.no_mdns, "Do not use mDNS on the local network");
-        sub->add_flag("--no-dht", common.no_dht, "Do not use the DHT (there is no DHT discovery yet)");
+        sub->add_flag("--no-dht", common.no_dht, "Do not use the DHT (the IPFS Kademlia DHT finds peers beyond the LAN)");
+        add_dht_options(sub, common.dht);
         sub->add_option("--listen", common.listen, "Listen multiaddr (repeatable)");
         sub->add_flag_function("-q,--quiet", [&common](std::int64_t) { common.verbosity = -1; }, "Only errors");
         sub->add_flag_function("-v,--verbose", [&common](std::int64_t) { common.verbosity = 1; }, "More detail");
@@ -138,6 +172,12 @@ int run(int argc, char** argv)
     }
     if (ping->parsed()) {
         return run_ping(ping_opts);
+    }
+    if (dht->parsed()) {
+        dht_opts.what = provide->parsed()          ? dht_command_options::action::provide
+                        : find_providers->parsed() ? dht_command_options::action::find_providers
+                                                   : dht_command_options::action::find_peer;
+        return run_dht_command(dht_opts);
     }
     if (send->parsed()) {
         return run_send(send_opts);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "cli/reporter.hpp"
 #include "engine/cancel.hpp"
 #include "engine/core_pool.hpp"
 #include "engine/signals.hpp"
@@ -49,10 +50,31 @@ std::string maybe_addr(const std::optional<byte_buffer>& b)
     return m ? m.value().to_string() : std::string("(invalid)");
 }
 
-task<void> node_main(engine::core_pool& pool, p2p::host::host& h, bool json_out, int& signal_out,
-                     p2p::mdns::mdns_service* mdns)
+/// Join the DHT, then keep the routing table fresh (server nodes) until cancelled.
+task<void> node_dht(p2p::kad::dht& d, const dht_cli_options& o, std::vector<p2p::peer::multiaddr> bootstrap, const reporter& rep)
 {
-    signal_out = co_await engine::wait_for_shutdown_signal();
+    if (!bootstrap.empty()) {
+        auto n = co_await start_dht(d, o, std::move(bootstrap), rep, std::chrono::seconds(30));
+        if (!n) {
+            rep.warning("DHT bootstrap failed: " + n.error().message() + " (serving anyway; peers that connect join the table)");
+        }
+    } else {
+        rep.event({{"event", "dht_bootstrap"}, {"ok", true}, {"routing_table", 0}, {"message", "no bootstrap peers: a new private DHT"}});
+    }
+    co_await d.refresh_loop(d.options().cfg.refresh_interval);
+}
+
+task<void> node_main(engine::core_pool& pool, p2p::host::host& h, bool json_out, int& signal_out,
+                     p2p::mdns::mdns_service* mdns, p2p::kad::dht* d, const dht_cli_options& o,
+                     std::vector<p2p::peer::multiaddr> bootstrap, const reporter& rep)
+{
+    if (d) {
+        auto both = engine::wait_for_shutdown_signal() || node_dht(*d, o, std::move(bootstrap), rep);
+        auto v = co_await std::move(both);
+        signal_out = v.index() == 0 ? std::get<0>(v) : SIGTERM;
+    } else {
+        signal_out = co_await engine::wait_for_shutdown_signal();
+    }
     if (mdns) {
         mdns->stop();
     }
@@ -82,6 +104,14 @@ int run_node(const node_options& opts)
         }
         cfg.listen.push_back(ma.value());
     }
+    std::string bad;
+    auto bootstrap = parse_bootstrap(opts.dht, bad);
+    if (!bootstrap) {
+        std::fprintf(stderr, "pcp node: --bootstrap %s: %s (a multiaddr ending in /p2p/<peer ID>)\n", bad.c_str(),
+                     bootstrap.error().message().c_str());
+        return exit_usage;
+    }
+    const bool with_dht = opts.dht.server || private_dht(opts.dht);
     engine::core_pool pool(engine::core_pool_options{});
     p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), cfg);
     h.on_identified = [json_out = opts.json](p2p::host::connection& c) {
@@ -102,6 +132,11 @@ int run_node(const node_options& opts)
                          c.remote_addr().to_string().c_str(), m ? m->agent_version.value_or("?").c_str() : "identify failed");
         }
     };
+    reporter rep(opts.json, 0, "node");
+    std::unique_ptr<p2p::kad::dht> dht;
+    if (with_dht) {
+        dht = make_dht(h, opts.dht); // before start(): a server registers the protocol
+    }
     if (auto s = h.start(); !s) {
         std::fprintf(stderr, "pcp node: cannot listen: %s\n", s.error().message().c_str());
         return exit_error;
@@ -131,7 +166,10 @@ int run_node(const node_options& opts)
         }
     }
     int sig = 0;
-    asio::co_spawn(pool.executor(0), node_main(pool, h, opts.json, sig, mdns.get()), asio::detached);
+    asio::co_spawn(pool.executor(0),
+                   node_main(pool, h, opts.json, sig, mdns.get(), dht.get(), opts.dht,
+                             with_dht ? std::move(bootstrap.value()) : std::vector<p2p::peer::multiaddr>{}, rep),
+                   asio::detached);
     pool.run();
     pool.join();
     return sig ? engine::exit_code_for_signal(sig) : exit_ok; // 130 SIGINT, 143 SIGTERM (DESIGN §6)

@@ -5,12 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "cli/dht_setup.hpp"
+
 namespace pcp::cli {
 
 struct node_options {
     std::vector<std::string> listen; ///< multiaddrs; empty = /ip4/0.0.0.0/tcp/0 and /ip6/::/tcp/0
     bool json = false;
     bool no_mdns = false; ///< do not announce on mDNS as an ordinary libp2p peer (_p2p._udp.local)
+    /// The DHT: joined when --dht-server, --bootstrap or --private-dht is given.
+    dht_cli_options dht;
 };
 
 struct ping_options {

@@ -6,12 +6,14 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/app.hpp"
+#include "cli/dht_setup.hpp"
 #include "cli/progress.hpp"
 #include "cli/reporter.hpp"
 #include "cli/words/code.hpp"
@@ -21,6 +23,7 @@
 #include "engine/errc.hpp"
 #include "engine/signals.hpp"
 #include "p2p/host/host.hpp"
+#include "p2p/kad/service.hpp"
 #include "p2p/mdns/service.hpp"
 #include "p2p/noise/errc.hpp"
 #include "p2p/pake/service.hpp"
@@ -119,6 +122,8 @@ struct sender_state {
     int exit = exit_error;
     engine::notifier done;
     p2p::host::host* host = nullptr;
+    p2p::kad::dht* dht = nullptr;
+    std::vector<p2p::peer::multiaddr> bootstrap;
 };
 
 void finish(sender_state& st, int code)
@@ -221,8 +226,51 @@ task<void> advertise_loop(p2p::mdns::mdns_service& mdns, sender_state& st, std::
     }
 }
 
+/// Join the DHT and provide the current slot's key, again at every slot roll-over (DESIGN §4).
+task<void> provide_loop(sender_state& st, std::uint32_t channel)
+{
+    auto n = co_await start_dht(*st.dht, st.opts.dht, std::move(st.bootstrap), st.rep, std::chrono::seconds(30));
+    if (!n) {
+        st.rep.warning("DHT unavailable (" + n.error().message() + "): only receivers on this network can find the sender");
+        co_return;
+    }
+    std::string current;
+    for (;;) {
+        auto now = now_nanos();
+        auto id = words::current_discovery_id(now, channel);
+        if (id != current) {
+            auto p = co_await st.dht->provide(p2p::kad::discovery_key(id), st.host->listen_addrs());
+            if (!p) {
+                st.rep.event({{"event", "dht_provide"}, {"ok", false}, {"message", p.error().message()}});
+                st.rep.warning("DHT provide failed: " + p.error().message() +
+                               (p.error() == make_error_code(p2p::kad::dht_errc::no_addresses)
+                                    ? " (no public address; receivers on other networks cannot find this sender)"
+                                    : ""));
+                if (p.error() == make_error_code(p2p::kad::dht_errc::no_addresses)) {
+                    co_return;
+                }
+            } else {
+                st.rep.event({{"event", "dht_provide"}, {"ok", true}, {"key", discovery_cid(id)}, {"peers", p.value()}});
+                st.rep.detail(fmt::format("DHT: announced to {} peer{}", p.value(), p.value() == 1 ? "" : "s"));
+                current = id;
+            }
+        }
+        auto next = words::next_slot_start_nanos(now);
+        auto wait = std::chrono::nanoseconds(std::max<std::int64_t>(next - now, 1'000'000));
+        // A failed provide is retried after a few seconds, a good one at the next slot.
+        auto pause = id == current ? std::chrono::duration_cast<duration>(wait) : std::chrono::seconds(5);
+        if (co_await engine::sleep_for(pause)) {
+            co_return; // cancelled
+        }
+    }
+}
+
 task<void> sender_main(sender_state& st, std::uint32_t channel)
 {
+    if (st.dht) {
+        // Ends when the transfer is over (the || cancels it).
+        asio::co_spawn(st.pool.executor(0), provide_loop(st, channel) || st.done.wait(), asio::detached);
+    }
     std::unique_ptr<p2p::mdns::mdns_service> mdns;
     if (!st.opts.no_mdns) {
         auto m = p2p::mdns::mdns_service::open(st.pool.executor(0));
@@ -301,6 +349,20 @@ int run_send(const send_command_options& opts)
     }
     auto phrase = words::phrase(code);
     auto channel = words::channel_id(code);
+    std::vector<p2p::peer::multiaddr> bootstrap;
+    if (!opts.no_dht) {
+        std::string bad;
+        auto b = parse_bootstrap(opts.dht, bad);
+        if (!b) {
+            rep.error(fmt::format("--bootstrap {}: {} (a multiaddr ending in /p2p/<peer ID>)", bad, b.error().message()), exit_usage);
+            return exit_usage;
+        }
+        bootstrap = std::move(b.value());
+    }
+    if (opts.no_mdns && (opts.no_dht || (bootstrap.empty() && private_dht(opts.dht)))) {
+        rep.error("--no-mdns and no DHT: receivers would have no way to find this sender", exit_usage);
+        return exit_usage;
+    }
 
     engine::core_pool pool(engine::core_pool_options{.cores = 1});
     p2p::host::host_config cfg;
@@ -310,6 +372,12 @@ int run_send(const send_command_options& opts)
     p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), cfg);
     sender_state st(pool, rep, opts, words::password(code));
     st.host = &h;
+    std::unique_ptr<p2p::kad::dht> dht;
+    if (!opts.no_dht) {
+        dht = make_dht(h, opts.dht); // a client: pcp send does not serve the DHT (DESIGN §4)
+        st.dht = dht.get();
+        st.bootstrap = std::move(bootstrap);
+    }
     // Plain (non-coroutine) lambdas that hand the state to named coroutines as a parameter.
     h.handle(std::string(pake::protocol_id), [&st](std::shared_ptr<p2p::host::connection> c, std::unique_ptr<transport::stream> s) {
         return sender_pake(st, std::move(c), std::move(s));
@@ -338,9 +406,6 @@ int run_send(const send_command_options& opts)
             rep.detail("Listening on " + a);
         }
     }
-    if (opts.no_mdns) {
-        rep.warning("--no-mdns: receivers cannot find this sender (mDNS is the only discovery so far; the DHT is not built yet)");
-    }
     int signal_exit = 0;
     bool signalled = false;
     asio::co_spawn(pool.executor(0), sender_main(st, channel), asio::detached);
@@ -355,6 +420,13 @@ int run_send(const send_command_options& opts)
 
 namespace {
 
+/// A sender candidate from mDNS or the DHT.
+struct candidate {
+    p2p::peer::peer_id id;
+    std::vector<p2p::peer::multiaddr> addrs;
+    const char* via = "";
+};
+
 struct receiver_state {
     engine::core_pool& pool;
     reporter& rep;
@@ -362,8 +434,32 @@ struct receiver_state {
     words::secret_string password;
     std::uint32_t channel;
     p2p::host::host& host;
+    p2p::kad::dht* dht = nullptr;
+    std::vector<p2p::peer::multiaddr> bootstrap;
     int exit = exit_error;
+    // Discovery hands candidates to the main loop through this queue.
+    std::deque<candidate> found;
+    std::vector<p2p::peer::peer_id> seen;
+    std::unique_ptr<engine::notifier> wake;
+    int methods_alive = 0; ///< discovery methods still searching
 };
+
+void offer_candidate(receiver_state& st, candidate c)
+{
+    if (std::find(st.seen.begin(), st.seen.end(), c.id) != st.seen.end()) {
+        return;
+    }
+    st.seen.push_back(c.id);
+    st.found.push_back(std::move(c));
+    st.wake->notify();
+}
+
+/// A discovery method that gave up: the main loop stops early once none is left.
+void method_gone(receiver_state& st)
+{
+    --st.methods_alive;
+    st.wake->notify();
+}
 
 class cli_prompt final : public transfer::prompt {
 public:
@@ -417,9 +513,9 @@ private:
 
 /// Connect to one found peer, authenticate, and receive. Returns the exit code, or nullopt when
 /// this peer did not work out and the next one may be tried.
-task<std::optional<int>> try_peer(receiver_state& st, p2p::mdns::found_peer peer)
+task<std::optional<int>> try_peer(receiver_state& st, candidate peer)
 {
-    spdlog::debug("receive: found {} ({} addresses)", peer.id.to_string(), peer.addrs.size());
+    spdlog::debug("receive: found {} via {} ({} addresses)", peer.id.to_string(), peer.via, peer.addrs.size());
     // LAN addresses first, loopback last: loopback only helps when both ends share a host.
     std::stable_partition(peer.addrs.begin(), peer.addrs.end(), [](const p2p::peer::multiaddr& a) {
         auto ep = p2p::host::to_endpoint(a.without_peer());
@@ -432,7 +528,8 @@ task<std::optional<int>> try_peer(receiver_state& st, p2p::mdns::found_peer peer
         co_return std::nullopt;
     }
     auto conn = c.value();
-    st.rep.event({{"event", "peer_found"}, {"peer_id", conn->remote_peer().to_string()}, {"addr", conn->remote_addr().to_string()}});
+    st.rep.event({{"event", "peer_found"}, {"peer_id", conn->remote_peer().to_string()}, {"addr", conn->remote_addr().to_string()},
+                  {"via", peer.via}});
     st.rep.detail(fmt::format("Connected to {} at {}", conn->remote_peer().to_string(), conn->remote_addr().to_string()));
     spdlog::debug("receive: connected to {}", conn->remote_addr().to_string());
     std::vector<std::string> pake_protos{std::string(pake::protocol_id)};
@@ -493,9 +590,93 @@ task<std::optional<int>> try_peer(receiver_state& st, p2p::mdns::found_peer peer
     co_return exit_ok;
 }
 
+/// mDNS: ask for the current and the previous slot's name, over and over.
+task<void> mdns_search(receiver_state& st, p2p::mdns::mdns_service& mdns)
+{
+    for (;;) {
+        auto ids = words::search_discovery_ids(now_nanos(), st.channel);
+        for (const auto& id : ids) {
+            if (auto cs = co_await asio::this_coro::cancellation_state; cs.cancelled() != asio::cancellation_type::none) {
+                co_return;
+            }
+            auto found = co_await mdns.find(mdns_service_for(id), std::chrono::milliseconds(500));
+            if (!found) {
+                if (found.error() == asio::error::operation_aborted) {
+                    co_return;
+                }
+                continue;
+            }
+            for (auto& p : found.value()) {
+                offer_candidate(st, candidate{std::move(p.id), std::move(p.addrs), "mdns"});
+            }
+        }
+    }
+}
+
+/// The DHT: bootstrap, then GET_PROVIDERS for the current and the previous slot, repeated with
+/// backoff until the sender shows up (DESIGN §4).
+task<void> dht_search(receiver_state& st)
+{
+    auto n = co_await start_dht(*st.dht, st.opts.dht, std::move(st.bootstrap), st.rep, std::chrono::seconds(30));
+    if (!n) {
+        st.rep.warning("DHT unavailable: " + n.error().message());
+        method_gone(st);
+        co_return;
+    }
+    receiver_state* stp = &st;
+    auto found = [stp](const p2p::kad::peer_info& p) { offer_candidate(*stp, candidate{p.id, p.addrs, "dht"}); };
+    auto pause = std::chrono::milliseconds(500);
+    for (int round = 1;; ++round) {
+        auto ids = words::search_discovery_ids(now_nanos(), st.channel);
+        for (const auto& id : ids) {
+            if (auto cs = co_await asio::this_coro::cancellation_state; cs.cancelled() != asio::cancellation_type::none) {
+                co_return;
+            }
+            st.rep.event({{"event", "dht_lookup"}, {"key", discovery_cid(id)}, {"round", round}});
+            auto r = co_await st.dht->find_providers(p2p::kad::discovery_key(id), 4, found);
+            if (!r) {
+                spdlog::debug("receive: DHT lookup failed: {}", r.error().message());
+                if (r.error() == make_error_code(boost::system::errc::operation_canceled)) {
+                    co_return;
+                }
+            }
+        }
+        if (co_await engine::sleep_for(pause)) {
+            co_return; // cancelled
+        }
+        pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::seconds(8));
+    }
+}
+
+/// Try candidates as they come, until one works, every method gave up, or the deadline.
+task<std::optional<int>> try_candidates(receiver_state& st, steady::time_point deadline)
+{
+    while (steady::now() < deadline) {
+        while (!st.found.empty()) {
+            auto c = std::move(st.found.front());
+            st.found.pop_front();
+            auto r = co_await try_peer(st, std::move(c));
+            if (r) {
+                co_return r;
+            }
+        }
+        if (st.methods_alive <= 0) {
+            co_return std::nullopt;
+        }
+        auto left = deadline - steady::now();
+        auto race = st.wake->wait() || engine::sleep_for(std::max<duration>(left, std::chrono::milliseconds(1)));
+        auto woke = co_await std::move(race);
+        if (woke.index() == 0 && !std::get<0>(woke)) {
+            co_return std::nullopt; // cancelled
+        }
+    }
+    co_return std::nullopt;
+}
+
 task<void> receiver_main(receiver_state& st)
 {
     auto deadline = steady::now() + std::chrono::duration_cast<duration>(std::chrono::duration<double>(st.opts.timeout_seconds));
+    st.wake = std::make_unique<engine::notifier>(st.pool.executor(0));
     std::unique_ptr<p2p::mdns::mdns_service> mdns;
     if (!st.opts.no_mdns) {
         auto m = p2p::mdns::mdns_service::open(st.pool.executor(0));
@@ -506,44 +687,51 @@ task<void> receiver_main(receiver_state& st)
             asio::co_spawn(st.pool.executor(0), mdns->run(), asio::detached);
         }
     }
-    if (!mdns) {
-        st.rep.error("no discovery method left (mDNS is off or unavailable, and there is no DHT yet)", exit_not_found);
+    st.methods_alive = (mdns ? 1 : 0) + (st.dht ? 1 : 0);
+    if (st.methods_alive == 0) {
+        st.rep.error("no discovery method left (mDNS is off or unavailable, and the DHT is off)", exit_not_found);
         st.exit = exit_not_found;
         st.pool.stop();
         co_return;
     }
-    st.rep.say("Looking for the sender on the local network…");
-    spdlog::debug("receive: mDNS query");
+    st.rep.say(mdns && st.dht ? "Looking for the sender on the local network and in the DHT…"
+               : mdns         ? "Looking for the sender on the local network…"
+                              : "Looking for the sender in the DHT…");
     std::optional<int> result;
-    std::vector<p2p::peer::peer_id> tried;
-    while (!result && steady::now() < deadline) {
-        auto ids = words::search_discovery_ids(now_nanos(), st.channel);
-        for (const auto& id : ids) {
-            auto found = co_await mdns->find(mdns_service_for(id), std::chrono::milliseconds(500));
-            if (!found) {
-                continue;
+    {
+        auto search = try_candidates(st, deadline);
+        if (mdns && st.dht) {
+            auto all = std::move(search) || (mdns_search(st, *mdns) && dht_search(st));
+            auto r = co_await std::move(all);
+            if (r.index() == 0) {
+                result = std::get<0>(r);
             }
-            for (auto& p : found.value()) {
-                if (std::find(tried.begin(), tried.end(), p.id) != tried.end()) {
-                    continue;
-                }
-                tried.push_back(p.id);
-                result = co_await try_peer(st, std::move(p));
-                if (result) {
-                    break;
-                }
+        } else if (mdns) {
+            auto all = std::move(search) || mdns_search(st, *mdns);
+            auto r = co_await std::move(all);
+            if (r.index() == 0) {
+                result = std::get<0>(r);
             }
-            if (result) {
-                break;
+        } else {
+            auto all = std::move(search) || dht_search(st);
+            auto r = co_await std::move(all);
+            if (r.index() == 0) {
+                result = std::get<0>(r);
             }
         }
     }
     if (!result) {
-        st.rep.error(fmt::format("no sender found for this code within {:.0f} s", st.opts.timeout_seconds), exit_not_found);
+        if (st.methods_alive <= 0 && steady::now() < deadline) {
+            st.rep.error("no sender found: every discovery method failed (see the warnings above)", exit_not_found);
+        } else {
+            st.rep.error(fmt::format("no sender found for this code within {:.0f} s", st.opts.timeout_seconds), exit_not_found);
+        }
         result = exit_not_found;
     }
     st.exit = *result;
-    mdns->stop();
+    if (mdns) {
+        mdns->stop();
+    }
     st.host.stop();
     co_await engine::sleep_for(std::chrono::milliseconds(10)); // GoAway and mDNS goodbyes out
     st.pool.stop();
@@ -595,6 +783,16 @@ int run_receive(receive_command_options opts)
         rep.error("--listen: " + listen.error().message(), exit_usage);
         return exit_usage;
     }
+    std::vector<p2p::peer::multiaddr> bootstrap;
+    if (!opts.no_dht) {
+        std::string bad;
+        auto b = parse_bootstrap(opts.dht, bad);
+        if (!b) {
+            rep.error(fmt::format("--bootstrap {}: {} (a multiaddr ending in /p2p/<peer ID>)", bad, b.error().message()), exit_usage);
+            return exit_usage;
+        }
+        bootstrap = std::move(b.value());
+    }
     engine::core_pool pool(engine::core_pool_options{.cores = 1});
     p2p::host::host_config cfg;
     cfg.agent_version = "pcp/" PCP_VERSION;
@@ -603,11 +801,17 @@ int run_receive(receive_command_options opts)
         cfg.listen = listen.value(); // the receiver dials out; listening only matters for later NAT work
     }
     p2p::host::host h(pool, p2p::peer::ed25519_keypair::generate(), cfg);
+    std::unique_ptr<p2p::kad::dht> dht;
+    if (!opts.no_dht) {
+        dht = make_dht(h, opts.dht);
+    }
     if (auto s = h.start(); !s) {
         rep.error("cannot listen: " + s.error().message(), exit_error);
         return exit_error;
     }
     receiver_state st{pool, rep, opts, words::password(code.value()), words::channel_id(code.value()), h};
+    st.dht = dht.get();
+    st.bootstrap = std::move(bootstrap);
     int signal_exit = 0;
     bool signalled = false;
     asio::co_spawn(pool.executor(0), receiver_main(st), asio::detached);

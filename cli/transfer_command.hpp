@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "cli/dht_setup.hpp"
+
 namespace pcp::cli {
 
 struct common_transfer_options {
     bool json = false;
     bool no_mdns = false;
-    bool no_dht = false;                 ///< accepted; there is no DHT yet (issue 6)
+    bool no_dht = false;                 ///< do not use the DHT
+    dht_cli_options dht;                 ///< --bootstrap, --private-dht, --dns-server
     std::vector<std::string> listen;     ///< listen multiaddrs; default 0.0.0.0 and :: on a random port
     int verbosity = 0;                   ///< -q = -1, -v = 1
     double timeout_seconds = 300;        ///< receive: give up finding the sender after this long

@@ -94,14 +94,6 @@ task<void> send_one(dht& d, std::shared_ptr<fanout> f, peer::peer_id to, message
     f->done.notify();
 }
 
-task<void> wait_all(std::shared_ptr<fanout> f)
-{
-    while (f->pending > 0) {
-        if (!co_await f->done.wait()) {
-            co_return;
-        }
-    }
-}
 
 } // namespace
 
@@ -292,10 +284,12 @@ task<void> dht::check_and_admit(peer::peer_id id)
     m.type = message_type::find_node;
     m.key = id.bytes();
     auto r = co_await request(id, std::move(m));
+    if (r) {
+        learn(r.value().closer_peers); // takes the lock itself
+    }
     std::lock_guard lock(mu_);
     std::erase(checking_, id);
     if (r) {
-        learn(r.value().closer_peers);
         table_.add(id, steady::now());
     } else {
         table_.remove(id);
@@ -513,7 +507,12 @@ task<result<std::size_t>> dht::provide(byte_buffer mh, std::vector<peer::multiad
     for (const auto& p : closest) {
         asio::co_spawn(ex, send_one(*this, f, p, m), asio::detached);
     }
-    co_await wait_all(f);
+    while (f->pending > 0) {
+        bool woke = co_await f->done.wait();
+        if (!woke) {
+            break; // cancelled
+        }
+    }
     co_return f->ok;
 }
 
