@@ -42,9 +42,11 @@ void add_dht_options(CLI::App* sub, dht_cli_options& o)
 {
     sub->add_option("--bootstrap", o.bootstrap,
                     "DHT bootstrap peer, repeatable (a multiaddr ending in /p2p/<id>); replaces the public list "
-                    "and makes the DHT private (private and loopback addresses allowed)");
+                    "and makes the DHT private (private and loopback addresses allowed)")
+        ->allow_extra_args(false); // one value per flag: `--bootstrap A FILE` must not eat FILE
     sub->add_flag("--private-dht", o.private_net, "A private DHT even without --bootstrap (no public bootstrap list)");
-    sub->add_option("--dns-server", o.dns_servers, "DNS server IP[:PORT] for /dnsaddr and /dns* (repeatable; default: the system's)");
+    sub->add_option("--dns-server", o.dns_servers, "DNS server IP[:PORT] for /dnsaddr and /dns* (repeatable; default: the system's)")
+        ->allow_extra_args(false);
 }
 
 /// The io_uring build cannot fall back at run time: check before any io_context exists.
@@ -88,7 +90,7 @@ int run(int argc, char** argv)
 
     node_options node_opts;
     auto* node = app.add_subcommand("node", "Run a plain libp2p node until SIGINT/SIGTERM; prints its peer ID and addresses");
-    node->add_option("--listen", node_opts.listen, "Listen multiaddr (repeatable), e.g. /ip4/0.0.0.0/tcp/4001");
+    node->add_option("--listen", node_opts.listen, "Listen multiaddr (repeatable), e.g. /ip4/0.0.0.0/tcp/4001")->allow_extra_args(false);
     node->add_flag("--json", node_opts.json, "JSON lines on stdout: listening, peer_identified");
     node->add_flag("--no-mdns", node_opts.no_mdns, "Do not announce this node on mDNS (_p2p._udp.local)");
     node->add_flag("--dht-server", node_opts.dht.server, "Serve the Kademlia DHT (/ipfs/kad/1.0.0)");
@@ -134,7 +136,7 @@ int run(int argc, char** argv)
     for (auto* sub : {provide, find_providers, find_peer}) {
         add_dht_options(sub, dht_opts.dht);
         sub->add_flag("--server", dht_opts.dht.server, "Serve the DHT while running");
-        sub->add_option("--listen", dht_opts.listen, "Listen multiaddr (repeatable)");
+        sub->add_option("--listen", dht_opts.listen, "Listen multiaddr (repeatable)")->allow_extra_args(false);
         sub->add_option("--timeout", dht_opts.timeout_seconds, "Seconds for bootstrap and the lookup")->capture_default_str();
         sub->add_flag("--json", dht_opts.json, "One JSON event per line on stdout");
         sub->add_flag_function("-v,--verbose", [&dht_opts](std::int64_t) { dht_opts.verbosity = 1; }, "More detail");
@@ -146,7 +148,7 @@ int run(int argc, char** argv)
         sub->add_flag("--no-mdns", common.no_mdns, "Do not use mDNS on the local network");
         sub->add_flag("--no-dht", common.no_dht, "Do not use the DHT (the IPFS Kademlia DHT finds peers beyond the LAN)");
         add_dht_options(sub, common.dht);
-        sub->add_option("--listen", common.listen, "Listen multiaddr (repeatable)");
+        sub->add_option("--listen", common.listen, "Listen multiaddr (repeatable)")->allow_extra_args(false);
         sub->add_flag_function("-q,--quiet", [&common](std::int64_t) { common.verbosity = -1; }, "Only errors");
         sub->add_flag_function("-v,--verbose", [&common](std::int64_t) { common.verbosity = 1; }, "More detail");
     }

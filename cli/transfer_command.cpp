@@ -231,6 +231,11 @@ task<void> provide_loop(sender_state& st, std::uint32_t channel)
 {
     auto n = co_await start_dht(*st.dht, st.opts.dht, std::move(st.bootstrap), st.rep, std::chrono::seconds(30));
     if (!n) {
+        if (st.opts.no_mdns) {
+            st.rep.error("DHT unavailable (" + n.error().message() + ") and mDNS is off: no receiver can find this sender", exit_not_found);
+            finish(st, exit_not_found);
+            co_return;
+        }
         st.rep.warning("DHT unavailable (" + n.error().message() + "): only receivers on this network can find the sender");
         co_return;
     }
@@ -247,6 +252,11 @@ task<void> provide_loop(sender_state& st, std::uint32_t channel)
                                     ? " (no public address; receivers on other networks cannot find this sender)"
                                     : ""));
                 if (p.error() == make_error_code(p2p::kad::dht_errc::no_addresses)) {
+                    if (st.opts.no_mdns) {
+                        st.rep.error("no public address to announce in the DHT and mDNS is off: no receiver can find this sender",
+                                     exit_not_found);
+                        finish(st, exit_not_found);
+                    }
                     co_return;
                 }
             } else {

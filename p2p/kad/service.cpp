@@ -104,6 +104,7 @@ struct dht::lookup {
     engine::notifier wake;
     bool over = false;
     std::size_t answered = 0;
+    std::size_t failed = 0; ///< bootstrap: peers that did not answer
     /// Sees every reply; returns true to end the lookup early.
     std::function<bool(const peer::peer_id&, const message&)> on_reply;
 };
@@ -581,6 +582,7 @@ task<void> dht::bootstrap_one(std::shared_ptr<lookup> l, peer::multiaddr addr)
         co_return;
     }
     if (!r) {
+        ++l->failed;
         dht_event e{dht_event::kind::bootstrap_failed, *id, 0, r.error().message()};
         emit(e);
     } else {
@@ -628,11 +630,11 @@ task<result<std::size_t>> dht::bootstrap(std::vector<peer::multiaddr> peers, dur
             co_return make_error_code(boost::system::errc::operation_canceled);
         }
         // Enough answers to start (go waits for the first few too), or all done.
-        std::size_t table = routing_table_size();
-        if (l->answered >= std::min<std::size_t>(by_peer.size(), 4) || (it == by_peer.end() && table > 0 && l->answered > 0)) {
+        // Enough answers to go on (go waits for the first few too), or every dial is over.
+        if (l->answered >= std::min<std::size_t>(by_peer.size(), 4) || l->answered + l->failed >= by_peer.size()) {
             break;
         }
-        finished_before = l->answered;
+        finished_before = l->answered + l->failed;
     }
     l->over = true;
     if (routing_table_size() == 0) {
