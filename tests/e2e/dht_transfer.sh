@@ -98,6 +98,30 @@ else
   bad "no peer_found via dht: $found"
 fi
 
+# ---- 2b. bootstrap through /dnsaddr, resolved by a test DNS server (loopback of namespace b)
+seed0_id=$(grep -m1 '"event":"listening"' "$work/seed0.out" | jq -r .peer_id)
+seed1_addr=$(grep -m1 '"event":"listening"' "$work/seed1.out" | jq -r '.addrs[0]')
+printf '{"_dnsaddr.bootstrap.pcp.test": {"TXT": ["dnsaddr=%s", "dnsaddr=%s", "unrelated=1"]}}\n' "$boot" "$seed1_addr" >"$work/zone.json"
+netns_bg b python3 "$here/../tools/dns_server.py" --zone "$work/zone.json" --port 0 --port-file "$work/dns.port" --lifetime 120
+dns_pid=$NETNS_BG_PID
+netns_defer "kill $dns_pid 2>/dev/null"
+wait_line "$work/dns.port" . 50 || bad "test DNS server did not start"
+mkdir -p "$work/out1b"
+netns_bg a "$pcp" send --json --no-mdns --bootstrap "$boot" "$work/src/tree/sub/f20" >"$work/t1b.send.out" 2>"$work/t1b.send.err"
+SPID=$NETNS_BG_PID
+wait_line "$work/t1b.send.out" '"event":"dht_provide"' 150
+CODE=$(grep -m1 '"event":"code"' "$work/t1b.send.out" | jq -r .words)
+netns_exec b timeout 60 "$pcp" receive --json -v --no-mdns --bootstrap "/dnsaddr/bootstrap.pcp.test/p2p/$seed0_id" \
+  --dns-server "127.0.0.1:$(cat "$work/dns.port")" -y -o "$work/out1b" "$CODE" >"$work/t1b.recv.out" 2>"$work/t1b.recv.err"
+rrc=$?
+wait "$SPID"; src=$?
+if [ "$rrc" -eq 0 ] && [ "$src" -eq 0 ] && cmp -s "$work/src/tree/sub/f20" "$work/out1b/f20" &&
+  grep -q '"event":"dht_bootstrap_peer","peer_id":"'"$seed0_id"'"' "$work/t1b.recv.out"; then
+  ok "bootstrap from /dnsaddr/bootstrap.pcp.test/p2p/... (TXT via --dns-server, suffix-matched): transfer done"
+else
+  bad "dnsaddr bootstrap: receiver exit $rrc, sender exit $src"; tail -n 5 "$work/t1b.recv.out" "$work/t1b.recv.err"
+fi
+
 # ---- 3. wrong code over the DHT
 mkdir -p "$work/out2"
 start_send t2 --attempts 1 "$work/src/tree/sub/f1" || bad "sender 2 printed no code"
