@@ -21,9 +21,9 @@ inline constexpr std::size_t max_list_size = 64;
 /// components comes back unchanged (no lookup). When some lookups fail and others succeed, what
 /// resolved is returned. Errors, only when nothing resolved: the first failure — a
 /// transport::dns error (not_found, offline, bad_name, cancelled, …) or errc::no_addresses (no
-/// entry matched), too_deep, too_many_lookups. Takes at most max_depth rounds of lookups, each
-/// bounded by the resolver's timeout × tries. Safe to cancel (lookups in flight end at once);
-/// `r` must outlive the call.
+/// entry matched), too_deep, too_many_lookups. Takes at most max_depth rounds of lookups (those
+/// of a round run in parallel), each bounded by the resolver's query timeout (resolver_config).
+/// Safe to cancel (lookups in flight end at once); `r` must outlive the call.
 [[nodiscard]] task<result<std::vector<peer::multiaddr>>> resolve(transport::dns::resolver& r, peer::multiaddr addr);
 
 /// As resolve(), but gives up at `deadline` (measured from the call): what resolved by then is

@@ -42,7 +42,8 @@ struct resolver_config {
 class resolver {
 public:
     /// Start a channel on `ex`. Errors: errc::bad_config (a server that does not parse, more
-    /// than max_servers, tries outside 1..16, timeout under 1 ms, or c-ares failed to start).
+    /// than max_servers, tries outside 1..16, timeout outside 1 ms..10 min, or c-ares failed to
+    /// start).
     [[nodiscard]] static result<std::unique_ptr<resolver>> create(asio::any_io_executor ex, resolver_config config);
     ~resolver();
     resolver(const resolver&) = delete;
