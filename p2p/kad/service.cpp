@@ -534,6 +534,9 @@ task<result<std::size_t>> dht::find_providers(byte_buffer mh, std::size_t want, 
     const auto self = host_.id();
     l->on_reply = [this, seen, want, found, self](const peer::peer_id&, const message& reply) {
         for (const auto& p : reply.provider_peers) {
+            if (seen->size() >= want) {
+                break; // enough: a reply listing thousands is not all handed on
+            }
             if (p.id == self || std::find(seen->begin(), seen->end(), p.id) != seen->end()) {
                 continue;
             }
