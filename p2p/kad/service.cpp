@@ -659,7 +659,7 @@ task<void> dht::refresh_loop(duration interval)
 {
     std::uint64_t seed = 1;
     for (;;) {
-        if (co_await engine::sleep_for(std::min<duration>(interval, std::chrono::minutes(1)))) {
+        if (co_await engine::sleep_for(interval)) {
             co_return; // cancelled
         }
         std::vector<refresh_target> targets;
