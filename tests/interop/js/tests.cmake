@@ -41,3 +41,16 @@ if(NOT PCP_FUZZ)
     SKIP_RETURN_CODE 77
     TIMEOUT 180)
 endif()
+
+# pcp <-> js-libp2p kad-dht (tests/interop/js/kad_interop.sh): two `pcp node --dht-server` join a
+# private DHT of 5 js nodes; provide/find-providers and find-peer in both directions; a CID nobody
+# provides ends with exit 3. Same skips as interop.kad_js_selftest.
+if(NOT PCP_FUZZ)
+  add_test(NAME interop.kad_pcp
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/kad_interop.sh $<TARGET_FILE:pcp> ${PROJECT_BINARY_DIR}/interop-js)
+  set_tests_properties(interop.kad_pcp PROPERTIES
+    LABELS "interop"
+    SKIP_RETURN_CODE 77
+    RESOURCE_LOCK netns
+    TIMEOUT 300)
+endif()
