@@ -632,7 +632,6 @@ task<result<std::size_t>> dht::bootstrap(std::vector<peer::multiaddr> peers, dur
             l->over = true;
             co_return make_error_code(boost::system::errc::operation_canceled);
         }
-        // Enough answers to start (go waits for the first few too), or all done.
         // Enough answers to go on (go waits for the first few too), or every dial is over.
         if (l->answered >= std::min<std::size_t>(by_peer.size(), 4) || l->answered + l->failed >= by_peer.size()) {
             break;
