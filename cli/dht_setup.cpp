@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "cli/dht_setup.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/cancel.hpp"
@@ -86,8 +89,32 @@ task<std::vector<multiaddr>> resolve_names(std::vector<multiaddr> named, const s
         co_return std::vector<multiaddr>{};
     }
     auto list = co_await p2p::dnsaddr::resolve_all(*r.value(), std::move(named), budget);
+    // One line per distinct error (offline makes every name fail the same way).
+    std::vector<std::pair<std::string, std::vector<std::string>>> by_error;
     for (const auto& f : list.failures) {
-        rep.warning(fmt::format("cannot resolve {}: {}", f.addr.to_string(), f.error.message()));
+        auto msg = f.error.message();
+        auto it = std::find_if(by_error.begin(), by_error.end(), [&](const auto& e) { return e.first == msg; });
+        if (it == by_error.end()) {
+            by_error.emplace_back(msg, std::vector<std::string>{});
+            it = std::prev(by_error.end());
+        }
+        std::string host;
+        for (const auto& c : f.addr.components()) {
+            if (c.code == p2p::peer::proto::dnsaddr || c.code == p2p::peer::proto::dns || c.code == p2p::peer::proto::dns4 ||
+                c.code == p2p::peer::proto::dns6) {
+                host = c.value_string();
+                break;
+            }
+        }
+        if (host.empty()) {
+            host = f.addr.to_string();
+        }
+        if (std::find(it->second.begin(), it->second.end(), host) == it->second.end()) {
+            it->second.push_back(host);
+        }
+    }
+    for (const auto& [msg, hosts] : by_error) {
+        rep.warning(fmt::format("cannot resolve {}: {}", fmt::join(hosts, ", "), msg));
     }
     rep.detail(fmt::format("DNS: {} bootstrap address{} resolved", list.addresses.size(), list.addresses.size() == 1 ? "" : "es"));
     co_return std::move(list.addresses);
