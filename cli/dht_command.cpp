@@ -141,10 +141,8 @@ int run_dht_command(const dht_command_options& opts)
         }
         key = c.value().multihash(); // providers are keyed by the multihash (digest §9)
     }
-    std::string bad;
-    auto bootstrap = parse_bootstrap(opts.dht, bad);
+    auto bootstrap = bootstrap_or_report(opts.dht, rep);
     if (!bootstrap) {
-        rep.error(fmt::format("--bootstrap {}: {} (a multiaddr ending in /p2p/<peer ID>)", bad, bootstrap.error().message()), exit_usage);
         return exit_usage;
     }
     p2p::host::host_config cfg;
@@ -173,7 +171,7 @@ int run_dht_command(const dht_command_options& opts)
         addrs.push_back(a.to_string());
     }
     rep.event({{"event", "listening"}, {"peer_id", h.id().to_string()}, {"addrs", addrs}});
-    dht_run r{pool, h, *d, opts, rep, std::move(bootstrap.value()), std::move(key)};
+    dht_run r{pool, h, *d, opts, rep, std::move(*bootstrap), std::move(key)};
     asio::co_spawn(pool.executor(0), dht_main(r), asio::detached);
     pool.run();
     pool.join();

@@ -7,11 +7,12 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/app.hpp"
 #include "engine/cancel.hpp"
 #include "p2p/dnsaddr/service.hpp"
-#include "transport/dns/resolver.hpp"
 #include "p2p/peer/cid.hpp"
 #include "p2p/peer/errc.hpp"
+#include "transport/dns/resolver.hpp"
 
 namespace pcp::cli {
 
@@ -50,6 +51,17 @@ result<std::vector<multiaddr>> parse_bootstrap(const dht_cli_options& o, std::st
         out.push_back(std::move(ma.value()));
     }
     return out;
+}
+
+std::optional<std::vector<multiaddr>> bootstrap_or_report(const dht_cli_options& o, const reporter& rep)
+{
+    std::string bad;
+    auto b = parse_bootstrap(o, bad);
+    if (!b) {
+        rep.error(fmt::format("--bootstrap {}: {} (a multiaddr ending in /p2p/<peer ID>)", bad, b.error().message()), exit_usage);
+        return std::nullopt;
+    }
+    return std::move(b.value());
 }
 
 std::unique_ptr<kad::dht> make_dht(p2p::host::host& h, const dht_cli_options& o)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct dht_cli_options {
 
 /// Parse the bootstrap texts (the public list unless the DHT is private). Errors name the bad entry.
 [[nodiscard]] result<std::vector<p2p::peer::multiaddr>> parse_bootstrap(const dht_cli_options& o, std::string& bad);
+
+/// parse_bootstrap for a command: nullopt after reporting a bad entry as a usage error (exit 2).
+[[nodiscard]] std::optional<std::vector<p2p::peer::multiaddr>> bootstrap_or_report(const dht_cli_options& o, const reporter& rep);
 
 /// Build the DHT node for `h` (call before h.start(): server mode registers the protocol).
 [[nodiscard]] std::unique_ptr<p2p::kad::dht> make_dht(p2p::host::host& h, const dht_cli_options& o);

@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 
@@ -71,6 +73,13 @@ result<std::vector<p2p::peer::multiaddr>> parse_listen(const std::vector<std::st
     return out;
 }
 
+/// PCP_BENCH_SINK=discard: the receiver hashes and drops the data (benchmarks).
+bool discard_sink()
+{
+    const char* sink = std::getenv("PCP_BENCH_SINK");
+    return sink && std::string_view(sink) == "discard";
+}
+
 int transfer_exit_code(const error_code& ec)
 {
     if (ec == make_error_code(transfer::errc::rejected) || ec == make_error_code(transfer::errc::declined)) {
@@ -83,7 +92,8 @@ int transfer_exit_code(const error_code& ec)
     return exit_error;
 }
 
-std::string transfer_message(const error_code& ec, const reporter& rep)
+/// The error line of a failed transfer; `receiving` adds what happened to incomplete files.
+std::string transfer_message(const error_code& ec, const reporter& rep, bool receiving)
 {
     std::string m;
     if (ec == make_error_code(transfer::errc::rejected)) {
@@ -91,7 +101,9 @@ std::string transfer_message(const error_code& ec, const reporter& rep)
     } else if (ec == make_error_code(transfer::errc::declined)) {
         m = "transfer declined";
     } else if (ec == make_error_code(transfer::errc::interrupted)) {
-        m = "the transfer was interrupted; incomplete files were removed";
+        m = receiving ? "the transfer was interrupted; incomplete files were removed" : "the transfer was interrupted";
+    } else if (ec.category() != transfer::transfer_category() && !rep.last_error_detail().empty()) {
+        return rep.last_error_detail(); // a local error: names the file and ends in the system's message
     } else if (ec == make_error_code(transfer::errc::conflicts)) {
         m = "files already exist in the output directory (use --overwrite to replace them)";
     } else {
@@ -184,7 +196,7 @@ task<void> sender_transfer(sender_state& st, std::shared_ptr<p2p::host::connecti
     auto r = co_await transfer::send(*s, o, st.rep);
     st.rep.finish_progress();
     if (!r) {
-        st.rep.error(transfer_message(r.error(), st.rep), transfer_exit_code(r.error()));
+        st.rep.error(transfer_message(r.error(), st.rep, false), transfer_exit_code(r.error()));
         finish(st, transfer_exit_code(r.error()));
         co_return;
     }
@@ -361,13 +373,11 @@ int run_send(const send_command_options& opts)
     auto channel = words::channel_id(code);
     std::vector<p2p::peer::multiaddr> bootstrap;
     if (!opts.no_dht) {
-        std::string bad;
-        auto b = parse_bootstrap(opts.dht, bad);
+        auto b = bootstrap_or_report(opts.dht, rep);
         if (!b) {
-            rep.error(fmt::format("--bootstrap {}: {} (a multiaddr ending in /p2p/<peer ID>)", bad, b.error().message()), exit_usage);
             return exit_usage;
         }
-        bootstrap = std::move(b.value());
+        bootstrap = std::move(*b);
     }
     if (opts.no_mdns && (opts.no_dht || (bootstrap.empty() && private_dht(opts.dht)))) {
         rep.error("--no-mdns and no DHT: receivers would have no way to find this sender", exit_usage);
@@ -576,15 +586,14 @@ task<std::optional<int>> try_peer(receiver_state& st, candidate peer)
     o.overwrite = st.opts.overwrite;
     o.sync = !st.opts.no_sync;
     o.agent = "pcp/" PCP_VERSION;
-    const char* sink = std::getenv("PCP_BENCH_SINK");
-    o.discard_data = sink && std::string_view(sink) == "discard";
+    o.discard_data = discard_sink();
     cli_prompt ask(st.opts.yes);
     auto t0 = steady::now();
     auto r = co_await transfer::receive(*ts.value().stream, o, ask, st.rep);
     st.rep.finish_progress();
     if (!r) {
         auto code = r.error() == make_error_code(transfer::errc::conflicts) ? exit_error : transfer_exit_code(r.error());
-        st.rep.error(transfer_message(r.error(), st.rep), code);
+        st.rep.error(transfer_message(r.error(), st.rep, true), code);
         conn->close();
         co_return code;
     }
@@ -788,6 +797,13 @@ int run_receive(receive_command_options opts)
         rep.error(fmt::format("-o {}: not a directory", opts.output), exit_usage);
         return exit_usage;
     }
+    // A read-only filesystem refuses every write below -o: say so before looking for the sender,
+    // who can then still serve another receive. (Permissions are left to the transfer: an
+    // existing subdirectory may be writable where -o itself is not.)
+    if (!discard_sink() && ::access(opts.output.c_str(), W_OK) != 0 && errno == EROFS) {
+        rep.error(fmt::format("-o {}: {}", opts.output, std::strerror(EROFS)), exit_error);
+        return exit_error;
+    }
     auto listen = parse_listen(opts.listen);
     if (!listen) {
         rep.error("--listen: " + listen.error().message(), exit_usage);
@@ -795,13 +811,11 @@ int run_receive(receive_command_options opts)
     }
     std::vector<p2p::peer::multiaddr> bootstrap;
     if (!opts.no_dht) {
-        std::string bad;
-        auto b = parse_bootstrap(opts.dht, bad);
+        auto b = bootstrap_or_report(opts.dht, rep);
         if (!b) {
-            rep.error(fmt::format("--bootstrap {}: {} (a multiaddr ending in /p2p/<peer ID>)", bad, b.error().message()), exit_usage);
             return exit_usage;
         }
-        bootstrap = std::move(b.value());
+        bootstrap = std::move(*b);
     }
     engine::core_pool pool(engine::core_pool_options{.cores = 1});
     p2p::host::host_config cfg;

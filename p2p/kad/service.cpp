@@ -446,19 +446,24 @@ task<result<std::vector<peer::peer_id>>> dht::iterate(key256 target, message req
     co_return l->query.closest_succeeded(opts_.cfg.k);
 }
 
-task<result<std::vector<peer::peer_id>>> dht::closest_peers(byte_buffer key)
+result<std::shared_ptr<dht::lookup>> dht::start_lookup(const key256& target, asio::any_io_executor ex)
 {
-    auto target = kad_key(key);
     std::vector<peer::peer_id> seeds;
     {
         std::lock_guard lock(mu_);
         seeds = table_.closest(target, opts_.cfg.k);
     }
     if (seeds.empty()) {
-        co_return make_error_code(dht_errc::no_peers);
+        return make_error_code(dht_errc::no_peers);
     }
+    return std::make_shared<lookup>(closest_peers_query(target, std::move(seeds), opts_.cfg, steady::now(), host_.id()), std::move(ex));
+}
+
+task<result<std::vector<peer::peer_id>>> dht::closest_peers(byte_buffer key)
+{
+    auto target = kad_key(key);
     auto ex = co_await asio::this_coro::executor;
-    auto l = std::make_shared<lookup>(closest_peers_query(target, std::move(seeds), opts_.cfg, steady::now(), host_.id()), ex);
+    PCP_CO_TRY(auto l, start_lookup(target, ex));
     message req;
     req.type = message_type::find_node;
     req.key = std::move(key);
@@ -520,16 +525,8 @@ task<result<std::size_t>> dht::provide(byte_buffer mh, std::vector<peer::multiad
 task<result<std::size_t>> dht::find_providers(byte_buffer mh, std::size_t want, std::function<void(const peer_info&)> found)
 {
     auto target = kad_key(mh);
-    std::vector<peer::peer_id> seeds;
-    {
-        std::lock_guard lock(mu_);
-        seeds = table_.closest(target, opts_.cfg.k);
-    }
-    if (seeds.empty()) {
-        co_return make_error_code(dht_errc::no_peers);
-    }
     auto ex = co_await asio::this_coro::executor;
-    auto l = std::make_shared<lookup>(closest_peers_query(target, std::move(seeds), opts_.cfg, steady::now(), host_.id()), ex);
+    PCP_CO_TRY(auto l, start_lookup(target, ex));
     auto seen = std::make_shared<std::vector<peer::peer_id>>();
     const auto self = host_.id();
     l->on_reply = [this, seen, want, found, self](const peer::peer_id&, const message& reply) {
@@ -673,20 +670,15 @@ task<void> dht::refresh_loop(duration interval)
                 std::lock_guard lock(mu_);
                 table_.mark_refreshed(t.target, steady::now());
             }
-            std::vector<peer::peer_id> seeds;
-            {
-                std::lock_guard lock(mu_);
-                seeds = table_.closest(t.target, opts_.cfg.k);
-            }
-            if (seeds.empty()) {
-                break;
-            }
             auto ex = co_await asio::this_coro::executor;
-            auto l = std::make_shared<lookup>(closest_peers_query(t.target, std::move(seeds), opts_.cfg, steady::now(), host_.id()), ex);
+            auto l = start_lookup(t.target, ex);
+            if (!l) {
+                break; // the table is empty
+            }
             message req;
             req.type = message_type::find_node;
             req.key = t.key;
-            (void)co_await iterate(t.target, std::move(req), l);
+            (void)co_await iterate(t.target, std::move(req), l.value());
         }
     }
 }

@@ -129,6 +129,8 @@ public:
     [[nodiscard]] task<result<message>> request(peer::peer_id to, message m);
 
 private:
+    /// A lookup for `target` seeded with the k closest peers of the table (no_peers when empty).
+    [[nodiscard]] result<std::shared_ptr<lookup>> start_lookup(const key256& target, asio::any_io_executor ex);
     [[nodiscard]] task<result<std::vector<peer::peer_id>>> iterate(key256 target, message req, std::shared_ptr<lookup> l);
     [[nodiscard]] task<void> ask(std::shared_ptr<lookup> l, peer::peer_id to, message req);
     [[nodiscard]] task<void> bootstrap_one(std::shared_ptr<lookup> l, peer::multiaddr addr);
