@@ -10,6 +10,7 @@
 #include <deque>
 
 #include "crypto/sha256.hpp"
+#include "engine/cancel.hpp"
 #include "engine/notify.hpp"
 #include "p2p/transfer/fs.hpp"
 #include "p2p/transfer/path.hpp"
@@ -20,8 +21,24 @@ namespace {
 constexpr std::size_t read_buffer_size = 256 * 1024;
 /// Bytes the receiver reads and drops after refusing, waiting for the sender to stop.
 constexpr std::size_t max_drain = 16 * 1024 * 1024;
+/// How long a sender that gives up waits for the receiver to take its Abort.
+constexpr auto abort_linger = std::chrono::seconds(5);
 
 std::string describe(const error_code& ec) { return ec.message(); }
+
+/// The file still has the size and mtime its manifest entry announced.
+bool matches_entry(const struct stat& st, const entry& e)
+{
+    return static_cast<std::uint64_t>(st.st_size) == e.size && st.st_mtim.tv_sec == e.mtime_sec &&
+           static_cast<std::uint32_t>(st.st_mtim.tv_nsec) == e.mtime_nsec;
+}
+
+/// Nothing wrote to the file between the two fstat calls: same size, mtime and ctime.
+bool same_version(const struct stat& a, const struct stat& b)
+{
+    return a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
+           a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
 
 /// Read and drop until EOF (bounded), so the other side sees our last message before the close.
 task<void> drain(transport::stream& s)
@@ -147,7 +164,9 @@ struct sender_session {
         co_return ok();
     }
 
-    /// After a local failure: tell the receiver, then close.
+    /// After a local failure: tell the receiver, close, and give it up to `abort_linger` to read
+    /// the Abort and close in turn (which ends the reader) before the reset: a reset drops what
+    /// is still queued for the stream, and the receiver would only see "interrupted".
     task<void> give_up(abort_code code, std::string text, std::optional<std::uint64_t> file)
     {
         sm.fail(code, std::move(text), file);
@@ -155,7 +174,13 @@ struct sender_session {
         (void)f;
         auto c = co_await s.close_write();
         (void)c;
-        s.abort(); // also ends the reader
+        auto until = steady::now() + abort_linger;
+        while (!stop && steady::now() < until) {
+            auto race = wake.wait() || engine::sleep_for(until - steady::now());
+            auto r = co_await std::move(race);
+            (void)r;
+        }
+        s.abort(); // ends the reader if the receiver did not answer
     }
 
     /// The writer's result when the reader has stopped.
@@ -183,6 +208,11 @@ struct sender_session {
             co_await give_up(abort_code::source_changed, "a file changed while it was being sent", index);
             co_return make_error_code(errc::source_changed);
         }
+        if (!matches_entry(st, e)) {
+            sink.on_error(escape_for_display(src) + " changed after it was offered (size or modification time)");
+            co_await give_up(abort_code::source_changed, "a file changed while it was being sent", index);
+            co_return make_error_code(errc::source_changed);
+        }
         crypto::sha256_hasher hasher;
         std::uint64_t offset = 0;
         const std::size_t room = max_data_header_size;
@@ -205,6 +235,14 @@ struct sender_session {
                     co_return err ? errno_code(err) : make_error_code(errc::source_changed);
                 }
                 got += static_cast<std::size_t>(r);
+            }
+            // Before the last segment goes out (the receiver renames the file on it): a write
+            // since the open means what was read mixes two versions of the file.
+            struct stat end {};
+            if (offset + n == e.size && (::fstat(fd, &end) != 0 || !same_version(st, end))) {
+                sink.on_error(escape_for_display(src) + " changed while it was being sent");
+                co_await give_up(abort_code::source_changed, "a file changed while it was being sent", index);
+                co_return make_error_code(errc::source_changed);
             }
             data_header h{index, offset, n, offset + n == e.size};
             byte_buffer hdr;
@@ -418,14 +456,17 @@ struct receiver_session {
         co_return ec;
     }
 
-    /// A local failure during the data phase: abort with a message, drop the temp file.
+    /// A local failure during the data phase: abort with a message, drop the temp file. An
+    /// empty `what`: the caller already reported the error (with the file's name).
     error_code local_failure(const error_code& ec, const std::string& what)
     {
         if (writer) {
             writer->discard();
             writer.reset();
         }
-        sink.on_error(what + ": " + ec.message());
+        if (!what.empty()) {
+            sink.on_error(what + ": " + ec.message());
+        }
         rm.fail(abort_code::io_error, "the receiver failed: " + ec.message(), current ? std::optional(current_index) : std::nullopt);
         return ec;
     }
@@ -628,13 +669,13 @@ struct receiver_session {
             }
             case receiver_event::kind::data: {
                 if (auto r = on_data(ev->bytes); !r) {
-                    return local_failure(r.error(), "write failed");
+                    return local_failure(r.error(), "");
                 }
                 break;
             }
             case receiver_event::kind::file_end: {
                 if (auto r = on_file_end(ev->index); !r) {
-                    return local_failure(r.error(), "write failed");
+                    return local_failure(r.error(), "");
                 }
                 break;
             }
@@ -674,7 +715,8 @@ struct receiver_session {
                     auto e = rm.handle_eof();
                     (void)e;
                 }
-                sink.on_error("the sender closed the stream before the transfer finished");
+                sink.on_error(n ? std::string("the sender closed the stream before the transfer finished")
+                                : "the connection to the sender broke (" + n.error().message() + ")");
                 co_return make_error_code(errc::interrupted);
             }
             bytes_view in(buf.data(), n.value());
