@@ -67,8 +67,10 @@ public:
         ~load_guard() { reset(); }
         void reset() noexcept
         {
-            if (pool_) {
-                --std::exchange(pool_, nullptr)->cores_[core_]->load;
+            // While ~core_pool destroys the cores one by one, the frames of one core's pending
+            // tasks may hold guards of a core that is already gone (its slot is null by then).
+            if (auto* p = std::exchange(pool_, nullptr); p && p->cores_[core_]) {
+                --p->cores_[core_]->load;
             }
         }
 

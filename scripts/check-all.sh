@@ -19,9 +19,9 @@ stage "ctest release-epoll (unit, integration)" ctest --test-dir build/release-e
   -L 'unit|integration' --timeout 600 || rc=1
 
 stage "configure tsan" cmake --preset tsan >/dev/null || exit 1
-stage "build tsan" cmake --build --preset tsan -j "$jobs" --target engine_tests transport_tests host_integration_tests || exit 1
+stage "build tsan" cmake --build --preset tsan -j "$jobs" --target engine_tests transport_tests host_integration_tests kad_integration_tests || exit 1
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
-for t in engine_tests transport_tests host_integration_tests; do
+for t in engine_tests transport_tests host_integration_tests kad_integration_tests; do
   stage "tsan $t" timeout 600 "build/tsan/tests/$t" || rc=1
 done
 unset TSAN_OPTIONS
