@@ -613,6 +613,7 @@ task<std::optional<int>> try_peer(receiver_state& st, candidate peer)
 task<void> mdns_search(receiver_state& st, p2p::mdns::mdns_service& mdns)
 {
     for (;;) {
+        auto round_start = steady::now();
         auto ids = words::search_discovery_ids(now_nanos(), st.channel);
         for (const auto& id : ids) {
             if (auto cs = co_await asio::this_coro::cancellation_state; cs.cancelled() != asio::cancellation_type::none) {
@@ -628,6 +629,13 @@ task<void> mdns_search(receiver_state& st, p2p::mdns::mdns_service& mdns)
             for (auto& p : found.value()) {
                 offer_candidate(st, candidate{std::move(p.id), std::move(p.addrs), "mdns"});
             }
+        }
+        // find() answers from its cache without suspending. Once every searched name is cached
+        // (after a slot roll-over the sender answers for both) an unpaced loop never yields and
+        // starves the transfer on this core: pace the rounds.
+        auto left = round_start + std::chrono::milliseconds(500) - steady::now();
+        if (left > duration::zero() && co_await engine::sleep_for(left)) {
+            co_return; // cancelled
         }
     }
 }
