@@ -29,7 +29,15 @@ public:
         }
         co_return co_await inner_->read_some(buf);
     }
+    task<result<bytes_view>> read_view(mutable_bytes scratch) override
+    {
+        if (pos_ < prefix_.size()) {
+            co_return co_await stream::read_view(scratch); // copies the (short) prefix into scratch
+        }
+        co_return co_await inner_->read_view(scratch);
+    }
     task<result<void>> write_all(bytes_view buf) override { return inner_->write_all(buf); }
+    frame_output* frames() noexcept override { return inner_->frames(); }
     task<result<void>> close_write() override { return inner_->close_write(); }
     void abort() noexcept override { inner_->abort(); }
     [[nodiscard]] stream& inner() noexcept { return *inner_; }

@@ -5,6 +5,12 @@
 
 namespace pcp::transport {
 
+task<result<bytes_view>> stream::read_view(mutable_bytes scratch)
+{
+    PCP_CO_TRY(auto n, co_await read_some(scratch));
+    co_return bytes_view(scratch.data(), n);
+}
+
 task<result<void>> read_exact(stream& s, mutable_bytes buf)
 {
     std::size_t got = 0;

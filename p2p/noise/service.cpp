@@ -3,7 +3,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "engine/errc.hpp"
 
@@ -11,50 +13,65 @@ namespace pcp::p2p::noise {
 
 secure_stream::secure_stream(std::unique_ptr<transport::stream> inner, transport_state keys, byte_buffer leftover,
                              session_info info)
-    : inner_(std::move(inner)), keys_(std::move(keys)), info_(std::move(info)), rx_(max_frame_size * 2)
+    : inner_(std::move(inner)), keys_(std::move(keys)), info_(std::move(info)),
+      rx_size_(std::max(receive_buffer_size, leftover.size())),
+      rx_(std::make_unique_for_overwrite<std::byte[]>(rx_size_)),
+      tx_(std::make_unique_for_overwrite<std::byte[]>(send_batch_size))
 {
     // Bytes that followed the last handshake message already belong to the transport phase.
-    if (leftover.size() > rx_.size()) {
-        rx_.resize(leftover.size());
-    }
     if (!leftover.empty()) {
-        std::memcpy(rx_.data(), leftover.data(), leftover.size());
+        std::memcpy(rx_.get(), leftover.data(), leftover.size());
     }
     rx_end_ = leftover.size();
-    tx_.reserve(4 * max_frame_size);
+}
+
+error_code secure_stream::fail(error_code ec) noexcept
+{
+    failed_ = true;
+    inner_->abort();
+    return ec;
 }
 
 task<result<bool>> secure_stream::next_frame()
 {
     for (;;) {
-        std::size_t avail = rx_end_ - rx_start_;
+        const std::size_t avail = rx_end_ - rx_start_;
+        std::size_t need = max_frame_size; // while the length is unknown, assume the largest frame
         if (avail >= frame_header_size) {
-            std::size_t len = (std::to_integer<std::size_t>(rx_[rx_start_]) << 8) | std::to_integer<std::size_t>(rx_[rx_start_ + 1]);
+            const std::size_t len =
+                (std::to_integer<std::size_t>(rx_[rx_start_]) << 8) | std::to_integer<std::size_t>(rx_[rx_start_ + 1]);
             if (len < tag_size) {
-                failed_ = true;
-                inner_->abort();
-                co_return make_error_code(errc::truncated);
+                co_return fail(make_error_code(errc::truncated));
             }
-            if (avail >= frame_header_size + len) {
-                mutable_bytes body(rx_.data() + rx_start_ + frame_header_size, len);
+            need = frame_header_size + len;
+            if (avail >= need) {
+                mutable_bytes body(rx_.get() + rx_start_ + frame_header_size, len);
                 auto n = keys_.recv.open_in_place(body);
                 if (!n) {
-                    failed_ = true;
-                    inner_->abort();
-                    co_return n.error();
+                    co_return fail(n.error());
                 }
                 plain_ = bytes_view(body.data(), n.value());
-                rx_start_ += frame_header_size + len;
+                rx_start_ += need;
                 co_return true;
             }
         }
-        // Need more bytes: compact, then read into the free tail.
-        if (rx_start_ > 0) {
-            std::memmove(rx_.data(), rx_.data() + rx_start_, rx_end_ - rx_start_);
-            rx_end_ -= rx_start_;
+        // Need more bytes. Everything before rx_start_ was handed out: start over at 0 when the
+        // buffer is empty, and move the partial frame to the front only when it cannot end
+        // inside the buffer.
+        if (avail == 0) {
+            rx_start_ = rx_end_ = 0;
+        } else if (rx_start_ + need > rx_size_) {
+            std::memmove(rx_.get(), rx_.get() + rx_start_, avail);
             rx_start_ = 0;
+            rx_end_ = avail;
         }
-        PCP_CO_TRY(auto n, co_await inner_->read_some(mutable_bytes(rx_.data() + rx_end_, rx_.size() - rx_end_)));
+        // Near the end of the buffer, read no further than this frame's end: the next frame then
+        // starts at offset 0 without a move. Elsewhere read as much as fits.
+        std::size_t limit = rx_size_;
+        if (avail >= frame_header_size && rx_size_ - rx_end_ < max_frame_size) {
+            limit = rx_start_ + need;
+        }
+        PCP_CO_TRY(auto n, co_await inner_->read_some(mutable_bytes(rx_.get() + rx_end_, limit - rx_end_)));
         if (n == 0) {
             if (rx_end_ != rx_start_) {
                 co_return make_error_code(errc::truncated);
@@ -63,6 +80,20 @@ task<result<bool>> secure_stream::next_frame()
         }
         rx_end_ += n;
     }
+}
+
+task<result<bytes_view>> secure_stream::read_view(mutable_bytes)
+{
+    if (failed_) {
+        co_return make_error_code(pcp::errc::closed);
+    }
+    while (plain_.empty()) {
+        PCP_CO_TRY(auto more, co_await next_frame());
+        if (!more) {
+            co_return bytes_view{};
+        }
+    }
+    co_return std::exchange(plain_, bytes_view{});
 }
 
 task<result<std::size_t>> secure_stream::read_some(mutable_bytes buf)
@@ -82,21 +113,62 @@ task<result<std::size_t>> secure_stream::read_some(mutable_bytes buf)
     co_return n;
 }
 
-task<result<void>> secure_stream::write_all(bytes_view buf)
+mutable_bytes secure_stream::frame_room() noexcept
+{
+    // Always room for a whole largest frame (so yamux never has to cut a Data frame), or none.
+    if (failed_ || send_batch_size - tx_used_ < max_frame_size) {
+        return {};
+    }
+    return {tx_.get() + tx_used_ + frame_header_size, max_plaintext_size};
+}
+
+result<void> secure_stream::commit_frame(std::size_t n)
+{
+    if (failed_) {
+        return make_error_code(pcp::errc::closed);
+    }
+    if (n == 0) {
+        return ok();
+    }
+    auto sealed = keys_.send.seal_in_place(mutable_bytes(tx_.get() + tx_used_, send_batch_size - tx_used_), n);
+    if (!sealed) {
+        return fail(sealed.error());
+    }
+    tx_used_ += sealed.value();
+    return ok();
+}
+
+task<result<void>> secure_stream::flush_frames()
 {
     if (failed_) {
         co_return make_error_code(pcp::errc::closed);
     }
-    // Seal up to a few frames into one buffer per write, so big writes cost few syscalls.
-    constexpr std::size_t batch = 4 * max_plaintext_size;
-    while (!buf.empty()) {
-        auto part = buf.first(std::min(buf.size(), batch));
-        tx_.clear();
-        PCP_CO_TRY(keys_.send.seal_frames(part, tx_));
-        PCP_CO_TRY(co_await inner_->write_all(tx_));
-        buf = buf.subspan(part.size());
+    if (tx_used_ == 0) {
+        co_return ok();
+    }
+    auto w = co_await inner_->write_all(bytes_view(tx_.get(), tx_used_));
+    tx_used_ = 0;
+    if (!w) {
+        co_return fail(w.error());
     }
     co_return ok();
+}
+
+task<result<void>> secure_stream::write_all(bytes_view buf)
+{
+    // Copy into the send batch frame by frame, seal in place, one write per full batch.
+    while (!buf.empty()) {
+        auto room = frame_room();
+        if (room.empty()) {
+            PCP_CO_TRY(co_await flush_frames());
+            continue;
+        }
+        const std::size_t n = std::min(room.size(), buf.size());
+        std::memcpy(room.data(), buf.data(), n);
+        PCP_CO_TRY(commit_frame(n));
+        buf = buf.subspan(n);
+    }
+    co_return co_await flush_frames();
 }
 
 task<result<void>> secure_stream::close_write()

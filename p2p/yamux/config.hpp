@@ -34,8 +34,10 @@ struct config {
     std::size_t max_unacked_outbound = 256;
     /// Inbound streams opened but whose stream_opened event was not polled yet; extra SYNs get RST.
     std::size_t accept_backlog = 256;
-    /// Largest Data payload we send (go/js never exceed 64 KiB including the header).
-    std::size_t max_frame_payload = 64 * 1024 - header_size;
+    /// Largest Data payload we send (go/js never exceed 64 KiB including the header). The default
+    /// makes header + payload exactly one Noise transport frame's plaintext (65535 − 16 tag bytes),
+    /// so the Noise fast path never cuts a Data frame across two Noise frames.
+    std::size_t max_frame_payload = 65535 - 16 - header_size;
     /// Application bytes accepted by send() but not yet handed out by poll_transmit (all streams).
     std::size_t max_send_buffer = 1024 * 1024;
     /// Bytes one poll_transmit call appends at most (one frame more if control frames are pending).

@@ -19,6 +19,58 @@ constexpr std::uint8_t ev_reset = 16;
 /// turning into many tiny allocations).
 constexpr std::size_t rx_segment = 64 * 1024;
 constexpr std::uint64_t max_window = std::numeric_limits<std::uint32_t>::max();
+
+/// poll_transmit into a growing vector: frames are never cut; Data stops after `batch` bytes.
+class vector_sink {
+public:
+    vector_sink(byte_buffer& out, std::size_t batch) : out_(out), start_(out.size()), batch_(batch) {}
+    [[nodiscard]] std::size_t written() const noexcept { return out_.size() - start_; }
+    [[nodiscard]] static bool fits_header() noexcept { return true; }
+    /// Payload bytes the next Data frame may carry; 0 = no more Data now.
+    [[nodiscard]] std::size_t data_room() const noexcept
+    {
+        return written() < batch_ ? std::numeric_limits<std::size_t>::max() : 0;
+    }
+    void put(const header& h) { encode(h, out_); }
+    void put(const header& h, bytes_view payload)
+    {
+        encode(h, out_);
+        append(out_, payload);
+    }
+
+private:
+    byte_buffer& out_;
+    std::size_t start_;
+    std::size_t batch_;
+};
+
+/// poll_transmit into fixed memory: everything stops when the next frame does not fit.
+class span_sink {
+public:
+    explicit span_sink(std::span<std::byte> out) : out_(out) {}
+    [[nodiscard]] std::size_t written() const noexcept { return used_; }
+    [[nodiscard]] bool fits_header() const noexcept { return out_.size() - used_ >= header_size; }
+    [[nodiscard]] std::size_t data_room() const noexcept
+    {
+        const std::size_t left = out_.size() - used_;
+        return left > header_size ? left - header_size : 0;
+    }
+    void put(const header& h)
+    {
+        encode(h, out_.subspan(used_).first<header_size>());
+        used_ += header_size;
+    }
+    void put(const header& h, bytes_view payload)
+    {
+        put(h);
+        std::memcpy(out_.data() + used_, payload.data(), payload.size());
+        used_ += payload.size();
+    }
+
+private:
+    std::span<std::byte> out_;
+    std::size_t used_ = 0;
+};
 } // namespace
 
 session::session(role r, const config& cfg, instant now)
@@ -256,6 +308,7 @@ void session::on_remote_reset(stream& s, std::uint32_t code)
     tx_total_ -= s.tx_bytes;
     s.rx.clear();
     s.tx.clear();
+    s.tx_head = 0;
     s.rx_bytes = 0;
     s.tx_bytes = 0;
     s.rx_head = 0;
@@ -349,6 +402,7 @@ void session::close_session(error_code reason)
         stream& s = streams_.at(id);
         tx_total_ -= s.tx_bytes;
         s.tx.clear();
+        s.tx_head = 0;
         s.tx_bytes = 0;
         s.in_send_list = false;
         s.in_update_list = false;
@@ -585,7 +639,8 @@ void session::maybe_schedule_update(stream& s)
     }
 }
 
-void session::emit_update(stream& s, byte_buffer& out)
+template <class Sink>
+void session::emit_update(stream& s, Sink& out)
 {
     std::uint16_t flags = 0;
     if (s.syn_pending) {
@@ -622,25 +677,37 @@ void session::emit_update(stream& s, byte_buffer& out)
     if (flags == 0 && delta == 0) {
         return;
     }
-    encode(header{protocol_version, frame_type::window_update, flags, s.id, static_cast<std::uint32_t>(delta)},
-           out);
+    out.put(header{protocol_version, frame_type::window_update, flags, s.id, static_cast<std::uint32_t>(delta)});
 }
 
-bool session::emit_data(stream& s, byte_buffer& out)
+template <class Sink>
+session::emitted session::emit_data(stream& s, Sink& out)
 {
     if (!s.tx.empty()) {
         auto& chunk = s.tx.front();
-        encode_data(s.id, 0, chunk, out);
-        s.tx_bytes -= chunk.size();
-        tx_total_ -= chunk.size();
-        s.tx.pop_front();
-        return !s.tx.empty() || (s.fin_queued && !s.fin_sent);
+        const std::size_t left = chunk.size() - s.tx_head;
+        // A frame that does not fit waits for the next output, unless nothing is there yet: then
+        // it is cut to fit (only when max_frame_payload exceeds what the output ever holds).
+        std::size_t k = std::min(left, out.data_room());
+        if (k < left && out.written() > 0) {
+            return emitted::no_room;
+        }
+        out.put(header{protocol_version, frame_type::data, 0, s.id, static_cast<std::uint32_t>(k)},
+                bytes_view(chunk).subspan(s.tx_head, k));
+        s.tx_bytes -= k;
+        tx_total_ -= k;
+        s.tx_head += k;
+        if (s.tx_head == chunk.size()) {
+            s.tx.pop_front();
+            s.tx_head = 0;
+        }
+        return !s.tx.empty() || (s.fin_queued && !s.fin_sent) ? emitted::more : emitted::last;
     }
     if (s.fin_queued && !s.fin_sent) {
-        encode(header{protocol_version, frame_type::window_update, flag::fin, s.id, 0}, out);
+        out.put(header{protocol_version, frame_type::window_update, flag::fin, s.id, 0});
         s.fin_sent = true;
     }
-    return false;
+    return emitted::last;
 }
 
 void session::note_buffer_blocked(stream& s)
@@ -725,21 +792,21 @@ void session::remove(stream_id id)
 // ---------------------------------------------------------------------------------------------
 // output
 
-bool session::poll_transmit(byte_buffer& out)
+template <class Sink>
+std::size_t session::transmit(Sink& out)
 {
-    const std::size_t start = out.size();
-    for (const auto& h : control_) {
-        encode(h, out);
+    while (!control_.empty() && out.fits_header()) {
+        out.put(control_.front());
+        control_.pop_front();
     }
-    control_.clear();
-    if (go_away_frame_) {
-        encode(*go_away_frame_, out);
+    if (go_away_frame_ && out.fits_header()) {
+        out.put(*go_away_frame_);
         go_away_frame_.reset();
     }
     if (closed_) {
-        return out.size() > start;
+        return out.written();
     }
-    while (!update_list_.empty()) {
+    while (!update_list_.empty() && out.fits_header()) {
         const stream_id id = update_list_.front();
         update_list_.pop_front();
         stream* s = find(id);
@@ -748,14 +815,19 @@ bool session::poll_transmit(byte_buffer& out)
             emit_update(*s, out);
         }
     }
-    while (!send_list_.empty() && out.size() - start < cfg_.max_transmit_batch) {
+    while (!send_list_.empty() && out.data_room() > 0) {
         const stream_id id = send_list_.front();
-        send_list_.pop_front();
         stream* s = find(id);
         if (s == nullptr || !s->in_send_list) {
+            send_list_.pop_front();
             continue;
         }
-        if (emit_data(*s, out)) {
+        const emitted e = emit_data(*s, out);
+        if (e == emitted::no_room) {
+            break; // keeps its turn
+        }
+        send_list_.pop_front();
+        if (e == emitted::more) {
             send_list_.push_back(id); // round-robin: one frame per stream per turn
         } else {
             s->in_send_list = false;
@@ -767,7 +839,19 @@ bool session::poll_transmit(byte_buffer& out)
     if (!blocked_list_.empty() && tx_total_ * 2 <= cfg_.max_send_buffer) {
         wake_blocked_streams();
     }
-    return out.size() > start;
+    return out.written();
+}
+
+bool session::poll_transmit(byte_buffer& out)
+{
+    vector_sink sink(out, cfg_.max_transmit_batch);
+    return transmit(sink) > 0;
+}
+
+std::size_t session::poll_transmit(std::span<std::byte> out)
+{
+    span_sink sink(out);
+    return transmit(sink);
 }
 
 // ---------------------------------------------------------------------------------------------

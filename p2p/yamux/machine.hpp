@@ -84,6 +84,7 @@ struct stream_state {
     // send side
     std::uint64_t send_window = 0;
     std::deque<byte_buffer> tx; ///< chunks ≤ max_frame_payload
+    std::size_t tx_head = 0;    ///< bytes of tx.front() already sent (a frame that did not fit was cut)
     std::size_t tx_bytes = 0;
     // receive side
     std::deque<byte_buffer> rx;
@@ -152,6 +153,10 @@ public:
     /// then SYN/ACK/window updates, then Data and FIN round-robin across streams until about
     /// config::max_transmit_batch bytes. Returns false when nothing was appended.
     bool poll_transmit(byte_buffer& out);
+    /// The same into fixed memory (zero-copy: e.g. the room of a Noise frame): frames in the same
+    /// order, as many as fit; a Data frame is cut only when not even the first one fits whole.
+    /// Returns the bytes written (0 = nothing to send). Precondition: out.size() > header_size.
+    std::size_t poll_transmit(std::span<std::byte> out);
     /// Next deadline for handle_timeout (keepalive or ping timeout); nullopt once closed.
     [[nodiscard]] std::optional<instant> poll_timeout() const;
     /// Next event for the layer above, or nullopt.
@@ -202,8 +207,15 @@ private:
     void maybe_schedule_update(stream& s);
     std::uint64_t effective_target(const stream& s) const noexcept;
     std::uint64_t pending_grant(const stream& s) const noexcept;
-    void emit_update(stream& s, byte_buffer& out);
-    bool emit_data(stream& s, byte_buffer& out);
+    /// What emit_data did with one stream's turn.
+    enum class emitted : std::uint8_t { last, more, no_room };
+    // Sink: the vector or span output of poll_transmit (machine.cpp).
+    template <class Sink>
+    std::size_t transmit(Sink& out);
+    template <class Sink>
+    void emit_update(stream& s, Sink& out);
+    template <class Sink>
+    emitted emit_data(stream& s, Sink& out);
     std::size_t send_capacity(const stream& s) const noexcept;
     void wake_writable(stream& s);
     void wake_blocked_streams();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "p2p/yamux/service.hpp"
 
+#include <memory>
+
 #include <spdlog/spdlog.h>
 
 #include "engine/errc.hpp"
@@ -86,10 +88,12 @@ void session_service::dispatch()
 
 task<void> session_service::reader()
 {
-    byte_buffer buf(256 * 1024);
+    // Scratch for streams that cannot lend their own buffer (Noise can: its frames are decrypted in
+    // place and handed over as views, so these pages are never touched).
+    auto scratch = std::make_unique_for_overwrite<std::byte[]>(read_scratch_size);
     for (;;) {
-        auto n = co_await conn_->read_some(buf);
-        if (!n || n.value() == 0) {
+        auto n = co_await conn_->read_view(mutable_bytes(scratch.get(), read_scratch_size));
+        if (!n || n.value().empty()) {
             if (!machine_.closed()) {
                 if (!n) {
                     spdlog::debug("yamux: connection read failed: {}", n.error().message());
@@ -101,7 +105,7 @@ task<void> session_service::reader()
             break;
         }
         last_activity_ = steady::now();
-        auto r = machine_.handle_input(bytes_view(buf.data(), n.value()), last_activity_);
+        auto r = machine_.handle_input(n.value(), last_activity_);
         if (!r) {
             spdlog::info("yamux: closing connection: {}", r.error().message());
         }
@@ -116,24 +120,52 @@ task<void> session_service::reader()
     kick();
 }
 
+task<result<bool>> session_service::flush_once(byte_buffer& out)
+{
+    if (auto* frames = conn_->frames()) {
+        // Zero-copy: frames are written straight into the stream's frame rooms (Noise seals them
+        // in place), and the whole batch leaves with one write.
+        std::size_t total = 0;
+        for (auto room = frames->frame_room(); !room.empty() && total < max_write_batch; room = frames->frame_room()) {
+            const std::size_t n = machine_.poll_transmit(room);
+            if (n == 0) {
+                break;
+            }
+            PCP_CO_TRY(frames->commit_frame(n));
+            total += n;
+        }
+        dispatch(); // draining the send buffer may have reopened blocked streams
+        if (total == 0) {
+            co_return false;
+        }
+        PCP_CO_TRY(co_await frames->flush_frames());
+        co_return true;
+    }
+    out.clear();
+    while (out.size() < max_write_batch && machine_.poll_transmit(out)) {
+    }
+    dispatch();
+    if (out.empty()) {
+        co_return false;
+    }
+    PCP_CO_TRY(co_await conn_->write_all(out));
+    co_return true;
+}
+
 task<void> session_service::writer()
 {
     byte_buffer out;
     for (;;) {
-        out.clear();
-        while (out.size() < 512 * 1024 && machine_.poll_transmit(out)) {
-        }
-        dispatch(); // draining the send buffer may have reopened blocked streams
-        if (!out.empty()) {
-            auto w = co_await conn_->write_all(out);
-            if (!w) {
-                spdlog::debug("yamux: connection write failed: {}", w.error().message());
-                if (!machine_.closed()) {
-                    machine_.handle_transport_closed();
-                    dispatch();
-                }
-                break;
+        auto w = co_await flush_once(out);
+        if (!w) {
+            spdlog::debug("yamux: connection write failed: {}", w.error().message());
+            if (!machine_.closed()) {
+                machine_.handle_transport_closed();
+                dispatch();
             }
+            break;
+        }
+        if (w.value()) {
             continue;
         }
         if (machine_.closed() || closing_) {

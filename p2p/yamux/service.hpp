@@ -52,8 +52,14 @@ private:
         engine::notifier changed;
         explicit waiter(asio::any_io_executor ex) : changed(ex) {}
     };
+    /// Bytes the reader reads at once from a stream without read_view() of its own.
+    static constexpr std::size_t read_scratch_size = 256 * 1024;
+    /// Bytes of frames the writer hands to one write at most.
+    static constexpr std::size_t max_write_batch = 512 * 1024;
     task<void> reader();
     task<void> writer();
+    /// Write what poll_transmit has now; false when there was nothing. Errors: the connection's.
+    task<result<bool>> flush_once(byte_buffer& out);
     task<void> timers();
     void dispatch();
     void kick();

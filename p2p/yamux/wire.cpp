@@ -4,15 +4,11 @@
 
 namespace pcp::p2p::yamux {
 namespace {
-void put16(byte_buffer& out, std::uint16_t v)
+void put_be(std::byte* out, std::uint32_t v, std::size_t n) noexcept
 {
-    out.push_back(static_cast<std::byte>(v >> 8));
-    out.push_back(static_cast<std::byte>(v));
-}
-void put32(byte_buffer& out, std::uint32_t v)
-{
-    put16(out, static_cast<std::uint16_t>(v >> 16));
-    put16(out, static_cast<std::uint16_t>(v));
+    for (std::size_t i = 0; i < n; ++i) {
+        out[i] = static_cast<std::byte>(v >> (8 * (n - 1 - i)));
+    }
 }
 std::uint32_t get(bytes_view in, std::size_t at, std::size_t n)
 {
@@ -24,13 +20,20 @@ std::uint32_t get(bytes_view in, std::size_t at, std::size_t n)
 }
 } // namespace
 
+void encode(const header& h, std::span<std::byte, header_size> out) noexcept
+{
+    out[0] = static_cast<std::byte>(h.version);
+    out[1] = static_cast<std::byte>(h.type);
+    put_be(out.data() + 2, h.flags, 2);
+    put_be(out.data() + 4, h.id, 4);
+    put_be(out.data() + 8, h.length, 4);
+}
+
 void encode(const header& h, byte_buffer& out)
 {
-    out.push_back(static_cast<std::byte>(h.version));
-    out.push_back(static_cast<std::byte>(h.type));
-    put16(out, h.flags);
-    put32(out, h.id);
-    put32(out, h.length);
+    const auto at = out.size();
+    out.resize(at + header_size);
+    encode(h, std::span(out).subspan(at).first<header_size>());
 }
 
 void encode_data(stream_id id, std::uint16_t flags, bytes_view payload, byte_buffer& out)

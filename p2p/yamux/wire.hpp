@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "engine/bytes.hpp"
 #include "engine/result.hpp"
@@ -57,6 +58,8 @@ struct header {
 
 /// Append the 12 header bytes (big-endian).
 void encode(const header& h, byte_buffer& out);
+/// Write the 12 header bytes (big-endian) into `out`.
+void encode(const header& h, std::span<std::byte, header_size> out) noexcept;
 
 /// Append a Data frame: header (length = payload.size()) then the payload.
 /// Precondition: payload.size() <= UINT32_MAX.

@@ -112,12 +112,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 s.handle_timeout(clock.now());
             }
             break;
-        case 8:
-            out.clear();
-            while (s.poll_transmit(out)) {
+        case 8: {
+            const std::uint8_t how = r.byte();
+            if ((how & 1) != 0) {
+                // Fixed rooms (the zero-copy path into Noise frames), from header + 1 bytes up.
+                const std::size_t room = header_size + 1 + (how >> 1) * 41u;
+                if (out.size() < room) {
+                    out.resize(room);
+                }
+                while (s.poll_transmit(std::span(out).first(room)) > 0) {
+                }
+            } else {
                 out.clear();
+                while (s.poll_transmit(out)) {
+                    out.clear();
+                }
             }
             break;
+        }
         case 9:
             while (auto e = s.poll_event()) {
                 if (e->type == event_type::stream_opened) {

@@ -9,3 +9,8 @@ pcp_test(noise_tests
 if(TARGET noise_tests)
   target_compile_definitions(noise_tests PRIVATE PCP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 endif()
+# secure_stream over a memory socket pair: frame sizes, zero-copy frames(), reads over any split.
+pcp_test(noise_service_tests
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/service_test.cpp
+  DEPS pcp_noise_service
+  LABELS integration)

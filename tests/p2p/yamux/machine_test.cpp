@@ -3,6 +3,9 @@
 // No sockets, no sleeps. Covers open/accept/data/FIN/RST/GoAway, windows, pings, keepalive, abuse.
 #include "p2p/yamux/machine.hpp"
 
+#include <array>
+#include <deque>
+#include <map>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -144,9 +147,11 @@ TEST_F(yamux_pair, data_both_ways_and_frame_size_cap)
         EXPECT_EQ(fr.h.type, data);
         EXPECT_EQ(fr.h.id, id);
         EXPECT_EQ(fr.h.flags, 0);
-        EXPECT_LE(fr.payload.size(), 64u * 1024 - 12);
+        EXPECT_LE(fr.payload.size(), config{}.max_frame_payload);
     }
-    EXPECT_EQ(f[0].payload.size(), 64u * 1024 - 12);
+    EXPECT_EQ(f[0].payload.size(), config{}.max_frame_payload);
+    // Header + payload of the largest Data frame fill exactly one Noise frame's plaintext (65519).
+    EXPECT_EQ(header_size + config{}.max_frame_payload, 65519u);
     // Byte by byte delivery.
     auto wire = bytes_of({0, data, 0, id, 0}, to_buffer("hello"));
     for (auto b : wire) {
@@ -552,6 +557,109 @@ TEST(yamux_session, syn_with_data_and_rst_before_accept_is_forgotten)
     EXPECT_EQ(s.stream_count(), 0u);
     EXPECT_TRUE(events(s).empty());
     EXPECT_EQ(s.buffered_bytes(), 0u);
+}
+
+// ---- poll_transmit into fixed memory (the zero-copy path into Noise frames) ----------------------
+
+/// Two sessions driven identically: open streams, queue data of several sizes, FIN one stream,
+/// reset another, and queue a ping answer.
+void script(session& s)
+{
+    ASSERT_TRUE(s.handle_input(bytes_of({0, ping, flag::syn, 0, 77}), t0));
+    std::vector<stream_id> ids;
+    for (int i = 0; i < 4; ++i) {
+        ids.push_back(s.open_stream().value());
+    }
+    ASSERT_EQ(s.send(ids[0], filler(200 * 1024, 1)).value(), 200u * 1024);
+    ASSERT_EQ(s.send(ids[1], filler(70000, 2)).value(), 70000u);
+    ASSERT_EQ(s.send(ids[2], filler(5, 3)).value(), 5u);
+    s.close_write(ids[2]);
+    ASSERT_EQ(s.send(ids[3], filler(100, 4)).value(), 100u);
+    s.reset(ids[3]);
+}
+
+TEST(yamux_transmit_span, large_room_gives_the_same_bytes_as_the_vector_output)
+{
+    session a{role::client, quiet(), t0};
+    session b{role::client, quiet(), t0};
+    script(a);
+    script(b);
+    auto expected = drain_bytes(a);
+    byte_buffer got;
+    byte_buffer room(1 << 20);
+    for (std::size_t n; (n = b.poll_transmit(std::span(room))) > 0;) {
+        got.insert(got.end(), room.begin(), room.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    EXPECT_EQ(got, expected);
+    EXPECT_EQ(b.queued_bytes(), 0u);
+}
+
+TEST(yamux_transmit_span, every_output_holds_whole_frames_and_nothing_is_lost)
+{
+    // Rooms from the smallest allowed (header + 1) up to more than a frame: each call's output
+    // parses on its own, a Data frame is cut only when it alone fills the room, and the payloads
+    // add up to what was sent, per stream.
+    const std::size_t max = config{}.max_frame_payload;
+    for (std::size_t room_size : {header_size + 1, std::size_t{100}, std::size_t{4096}, std::size_t{65518},
+                                  std::size_t{65519}, std::size_t{150000}}) {
+        SCOPED_TRACE(room_size);
+        session s{role::client, quiet(), t0};
+        script(s);
+        // The chunks send() queued per stream (max_frame_payload each, the rest last).
+        std::map<stream_id, std::deque<std::size_t>> chunks{
+            {1, {max, max, max, 200 * 1024 - 3 * max}}, {3, {max, 70000 - max}}, {5, {5}}};
+        std::map<stream_id, std::size_t> got;
+        std::size_t fins = 0;
+        std::size_t cuts = 0;
+        byte_buffer room(room_size);
+        for (int calls = 0; calls < 400000; ++calls) {
+            const std::size_t n = s.poll_transmit(std::span(room));
+            if (n == 0) {
+                break;
+            }
+            ASSERT_LE(n, room_size);
+            auto frames = parse(bytes_view(room).first(n));
+            for (auto& f : frames) {
+                fins += f.h.has(flag::fin) ? 1 : 0;
+                if (f.h.type != data) {
+                    continue;
+                }
+                auto& left = chunks[f.h.id];
+                ASSERT_FALSE(left.empty());
+                ASSERT_LE(f.payload.size(), left.front());
+                if (f.payload.size() < left.front()) {
+                    ++cuts;
+                    EXPECT_EQ(frames.size(), 1u); // cut: alone,
+                    EXPECT_EQ(n, room_size);      // and filling the room
+                    left.front() -= f.payload.size();
+                } else {
+                    left.pop_front();
+                }
+                got[f.h.id] += f.payload.size();
+            }
+        }
+        EXPECT_EQ(s.queued_bytes(), 0u);
+        EXPECT_EQ(got[1], 200u * 1024);
+        EXPECT_EQ(got[3], 70000u);
+        EXPECT_EQ(got[5], 5u);
+        EXPECT_EQ(got.count(7), 0u); // reset before anything went out
+        EXPECT_EQ(fins, 1u);
+        EXPECT_EQ(cuts > 0, room_size < header_size + max); // a Noise frame (65519) holds any frame whole
+    }
+}
+
+TEST(yamux_transmit_span, control_frames_wait_for_room)
+{
+    session s{role::client, quiet(), t0};
+    for (std::uint32_t i = 0; i < 3; ++i) {
+        ASSERT_TRUE(s.handle_input(bytes_of({0, ping, flag::syn, 0, i}), t0));
+    }
+    std::array<std::byte, 2 * header_size + 5> room{};
+    ASSERT_EQ(s.poll_transmit(std::span(room)), 2 * header_size);
+    EXPECT_EQ(to_hex(bytes_view(room).first(2 * header_size)), "000200020000000000000000000200020000000000000001");
+    ASSERT_EQ(s.poll_transmit(std::span(room)), header_size);
+    EXPECT_EQ(to_hex(bytes_view(room).first(header_size)), "000200020000000000000002");
+    EXPECT_EQ(s.poll_transmit(std::span(room)), 0u);
 }
 
 } // namespace
