@@ -6,6 +6,9 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -26,6 +29,20 @@ task<void> serve_ping(std::shared_ptr<connection> c, std::unique_ptr<transport::
     if (!r) {
         spdlog::debug("ping: {}: {}", c->remote_peer().to_string(), r.error().message());
     }
+}
+
+/// Return free heap pages to the OS once a wave of closing connections has had time to free its
+/// buffers. Holds no reference to the host (it may be gone by then).
+task<void> release_freed_memory(std::shared_ptr<std::atomic<bool>> pending)
+{
+    auto slept = co_await engine::sleep_for(std::chrono::milliseconds(500));
+    pending->store(false);
+    if (slept) {
+        co_return; // cancelled: the engine is stopping
+    }
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
 }
 
 } // namespace
@@ -217,8 +234,25 @@ std::vector<std::shared_ptr<connection>> host::connections() const
 
 void host::remove(const connection* c)
 {
-    std::lock_guard lock(mu_);
-    std::erase_if(conns_, [c](const auto& p) { return p.get() == c; });
+    bool release = false;
+    {
+        std::lock_guard lock(mu_);
+        std::erase_if(conns_, [c](const auto& p) { return p.get() == c; });
+        auto closed = conns_peak_ - std::min(conns_peak_, conns_.size());
+        if (cfg_.release_memory_after > 0 && !stopped_ && closed >= cfg_.release_memory_after &&
+            conns_.size() <= conns_peak_ / 2) {
+            conns_peak_ = conns_.size();
+            release = !release_pending_->exchange(true);
+        }
+    }
+    if (release) {
+        asio::co_spawn(pool_.executor(0), release_freed_memory(release_pending_), asio::detached);
+    }
+}
+
+void host::note_added_locked()
+{
+    conns_peak_ = std::max(conns_peak_, conns_.size());
 }
 
 identify::message host::identify_for(const connection& c) const
@@ -283,6 +317,7 @@ task<void> host::inbound(transport::tcp::tcp_stream s, engine::core_pool::load_g
         if (r && !stopped_) {
             c = std::make_shared<connection>(*this, std::move(r.value()), local, remote, false, ex);
             conns_.push_back(c);
+            note_added_locked();
         }
     }
     if (!r) {
@@ -542,6 +577,7 @@ task<result<std::shared_ptr<connection>>> host::connect(std::vector<peer::multia
             co_return make_error_code(pcp::errc::shutting_down);
         }
         conns_.push_back(c);
+        note_added_locked();
     }
     start_serving(c);
     co_return c;
