@@ -27,6 +27,7 @@ const char* message_of(int ev) noexcept
     case errc::unknown_stream: return "unknown stream";
     case errc::stream_closed: return "stream closed for writing";
     case errc::stream_reset: return "stream reset";
+    case errc::stream_busy: return "stream busy with a lent buffer";
     }
     return "unknown error";
 }

@@ -29,6 +29,7 @@ enum class errc {
     unknown_stream,       ///< no such stream (never opened, or already gone)
     stream_closed,        ///< write after close_write()
     stream_reset,         ///< the stream was reset
+    stream_busy,          ///< a lend() is outstanding on the stream: take_back() it first
 };
 
 /// The yamux error category ("yamux: ...").

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace pcp::p2p::yamux {
@@ -205,6 +206,9 @@ result<void> session::on_stream_frame(const header& h)
         if (h.length > 0) {
             s->send_window = std::min(s->send_window + h.length, max_window);
             wake_writable(*s);
+            if (!s->lent.empty()) {
+                schedule_send(*s); // lent bytes wait for the window in the machine, not the caller
+            }
         }
         if (h.has(flag::fin)) {
             on_remote_fin(*s);
@@ -305,12 +309,9 @@ void session::on_remote_reset(stream& s, std::uint32_t code)
     s.remote_reset = true;
     s.reset_code = code;
     rx_total_ -= s.rx_bytes;
-    tx_total_ -= s.tx_bytes;
     s.rx.clear();
-    s.tx.clear();
-    s.tx_head = 0;
     s.rx_bytes = 0;
-    s.tx_bytes = 0;
+    drop_output(s);
     s.rx_head = 0;
     s.pending_events &= static_cast<std::uint8_t>(~(ev_readable | ev_remote_closed | ev_writable));
     note_event(s, ev_reset);
@@ -400,10 +401,7 @@ void session::close_session(error_code reason)
     }
     for (auto id : ids) {
         stream& s = streams_.at(id);
-        tx_total_ -= s.tx_bytes;
-        s.tx.clear();
-        s.tx_head = 0;
-        s.tx_bytes = 0;
+        drop_output(s);
         s.in_send_list = false;
         s.in_update_list = false;
         if (!s.remote_fin && !s.remote_reset) {
@@ -478,7 +476,7 @@ std::size_t session::send_capacity(const stream& s) const noexcept
     return static_cast<std::size_t>(std::min<std::uint64_t>(s.send_window, room));
 }
 
-result<std::size_t> session::send(stream_id id, bytes_view data)
+result<session::stream*> session::writable_stream(stream_id id) noexcept
 {
     if (closed_) {
         return errc::session_closed;
@@ -493,6 +491,15 @@ result<std::size_t> session::send(stream_id id, bytes_view data)
     if (s->fin_queued) {
         return errc::stream_closed;
     }
+    if (s->lending) {
+        return errc::stream_busy; // new bytes would overtake the lent ones
+    }
+    return s;
+}
+
+result<std::size_t> session::send(stream_id id, bytes_view data)
+{
+    PCP_TRY(auto* s, writable_stream(id));
     const std::size_t n = std::min(data.size(), send_capacity(*s));
     if (n < data.size()) {
         s->blocked = true;
@@ -517,6 +524,40 @@ result<std::size_t> session::send(stream_id id, bytes_view data)
         schedule_send(*s);
     }
     return n;
+}
+
+result<void> session::lend(stream_id id, bytes_view data)
+{
+    PCP_TRY(auto* s, writable_stream(id));
+    s->lending = true;
+    s->lent = data;
+    s->lent_sent = 0;
+    if (data.empty()) {
+        note_event(*s, ev_writable); // nothing to hand out: done at once
+    } else if (s->send_window > 0) {
+        schedule_send(*s);
+    }
+    return ok();
+}
+
+std::size_t session::take_back(stream_id id) noexcept
+{
+    stream* s = find(id);
+    if (s == nullptr || !s->lending) {
+        return 0;
+    }
+    s->lending = false;
+    s->lent = {};
+    return std::exchange(s->lent_sent, 0);
+}
+
+void session::drop_output(stream& s) noexcept
+{
+    tx_total_ -= s.tx_bytes;
+    s.tx.clear();
+    s.tx_head = 0;
+    s.tx_bytes = 0;
+    s.lent = {}; // the caller's memory is never touched again
 }
 
 result<std::size_t> session::read(stream_id id, std::span<std::byte> out)
@@ -683,31 +724,49 @@ void session::emit_update(stream& s, Sink& out)
 template <class Sink>
 session::emitted session::emit_data(stream& s, Sink& out)
 {
+    // Queued (copied) bytes first, then lent ones; the FIN after both, in a frame of its own.
+    bytes_view src;
     if (!s.tx.empty()) {
-        auto& chunk = s.tx.front();
-        const std::size_t left = chunk.size() - s.tx_head;
-        // A frame that does not fit waits for the next output, unless nothing is there yet: then
-        // it is cut to fit (only when max_frame_payload exceeds what the output ever holds).
-        std::size_t k = std::min(left, out.data_room());
-        if (k < left && out.written() > 0) {
-            return emitted::no_room;
+        src = bytes_view(s.tx.front()).subspan(s.tx_head); // window charged by send()
+    } else if (!s.lent.empty()) {
+        src = s.lent.first(static_cast<std::size_t>(std::min<std::uint64_t>(s.lent.size(), s.send_window)));
+        if (src.empty()) {
+            return emitted::last; // window closed: a WindowUpdate reschedules the stream
         }
-        out.put(header{protocol_version, frame_type::data, 0, s.id, static_cast<std::uint32_t>(k)},
-                bytes_view(chunk).subspan(s.tx_head, k));
+    } else {
+        if (s.fin_queued && !s.fin_sent) {
+            out.put(header{protocol_version, frame_type::window_update, flag::fin, s.id, 0});
+            s.fin_sent = true;
+        }
+        return emitted::last;
+    }
+    // A frame that does not fit waits for the next output, unless nothing is there yet: then it is
+    // cut to fit (only when max_frame_payload exceeds what the output ever holds).
+    const std::size_t whole = std::min(src.size(), cfg_.max_frame_payload);
+    const std::size_t k = std::min(whole, out.data_room());
+    if (k < whole && out.written() > 0) {
+        return emitted::no_room;
+    }
+    out.put(header{protocol_version, frame_type::data, 0, s.id, static_cast<std::uint32_t>(k)}, src.first(k));
+    if (!s.tx.empty()) {
         s.tx_bytes -= k;
         tx_total_ -= k;
         s.tx_head += k;
-        if (s.tx_head == chunk.size()) {
+        if (s.tx_head == s.tx.front().size()) {
             s.tx.pop_front();
             s.tx_head = 0;
         }
-        return !s.tx.empty() || (s.fin_queued && !s.fin_sent) ? emitted::more : emitted::last;
+    } else {
+        s.lent = s.lent.subspan(k);
+        s.lent_sent += k;
+        s.send_window -= k;
+        if (s.lent.empty()) {
+            note_event(s, ev_writable); // the lend is complete: the caller may take its memory back
+        }
     }
-    if (s.fin_queued && !s.fin_sent) {
-        out.put(header{protocol_version, frame_type::window_update, flag::fin, s.id, 0});
-        s.fin_sent = true;
-    }
-    return emitted::last;
+    const bool more = !s.tx.empty() || (!s.lent.empty() && s.send_window > 0) ||
+                      (s.lent.empty() && s.fin_queued && !s.fin_sent);
+    return more ? emitted::more : emitted::last;
 }
 
 void session::note_buffer_blocked(stream& s)
@@ -931,6 +990,7 @@ std::optional<stream_info> session::info(stream_id id) const
     i.readable = s->rx_bytes;
     i.send_window = static_cast<std::size_t>(s->send_window);
     i.queued = s->tx_bytes;
+    i.lent = s->lent.size();
     i.receive_window = static_cast<std::uint32_t>(s->recv_target);
     return i;
 }

@@ -58,6 +58,7 @@ struct stream_info {
     std::size_t readable = 0;    ///< bytes read() can return now
     std::size_t send_window = 0; ///< bytes send() may still queue, by the peer's window
     std::size_t queued = 0;      ///< bytes accepted by send() not yet handed to poll_transmit
+    std::size_t lent = 0;        ///< bytes of an outstanding lend() not yet handed to poll_transmit
     std::uint32_t receive_window = 0; ///< current target receive window (auto-tuned)
 };
 
@@ -86,6 +87,9 @@ struct stream_state {
     std::deque<byte_buffer> tx; ///< chunks ≤ max_frame_payload
     std::size_t tx_head = 0;    ///< bytes of tx.front() already sent (a frame that did not fit was cut)
     std::size_t tx_bytes = 0;
+    bool lending = false;       ///< a lend() is outstanding (until take_back)
+    bytes_view lent;            ///< the caller's bytes of that lend not handed out yet (after tx)
+    std::size_t lent_sent = 0;  ///< bytes of that lend handed out so far
     // receive side
     std::deque<byte_buffer> rx;
     std::size_t rx_head = 0; ///< read offset into rx.front()
@@ -126,8 +130,22 @@ public:
     /// Queue bytes on a stream; returns how many were accepted (≤ the peer's window and the free
     /// send buffer; 0 = blocked, a stream_writable event follows when it reopens). Frames carry
     /// at most config::max_frame_payload bytes each. Errors: unknown_stream, stream_closed
-    /// (after close_write), stream_reset, session_closed.
+    /// (after close_write), stream_reset, stream_busy (a lend() is outstanding), session_closed.
     [[nodiscard]] result<std::size_t> send(stream_id id, bytes_view data);
+    /// Zero-copy send: queue `data` by reference. poll_transmit copies it straight from the
+    /// caller's memory into the output (after the bytes send() queued before), as the peer's window
+    /// allows (the window is charged when bytes go out, not here); it does not count against
+    /// max_send_buffer. The caller keeps `data` alive and unchanged until take_back(); the machine
+    /// reports stream_writable once all of it was handed out. While the lend is outstanding,
+    /// send() and lend() fail with stream_busy; a reset, session close or the peer's RST drop
+    /// the rest. Errors: unknown_stream, stream_closed (after close_write), stream_reset,
+    /// stream_busy, session_closed.
+    [[nodiscard]] result<void> lend(stream_id id, bytes_view data);
+    /// End the outstanding lend on `id`: the machine forgets the caller's memory at once, the bytes
+    /// not handed out yet are never sent (nor charged to the window). Returns how many bytes of
+    /// the lend were handed out (0 for an unknown stream or no lend). Call it on every path that
+    /// follows a successful lend(), also when the stream is gone.
+    std::size_t take_back(stream_id id) noexcept;
     /// Copy received bytes out and credit the window (a WindowUpdate is queued once the
     /// consumed-but-ungranted amount reaches half the target window; the target doubles, up to
     /// max_stream_window and within the connection budget, when a window's worth went by within
@@ -216,7 +234,10 @@ private:
     void emit_update(stream& s, Sink& out);
     template <class Sink>
     emitted emit_data(stream& s, Sink& out);
+    /// The stream send() or lend() may queue on, or why not.
+    result<stream*> writable_stream(stream_id id) noexcept;
     std::size_t send_capacity(const stream& s) const noexcept;
+    void drop_output(stream& s) noexcept;
     void wake_writable(stream& s);
     void wake_blocked_streams();
     void note_buffer_blocked(stream& s);

@@ -341,8 +341,27 @@ task<result<std::size_t>> mux_stream::read_some(mutable_bytes buf)
     }
 }
 
+namespace {
+/// Ends a lend on every way out of write_all (also when the coroutine is cancelled or destroyed):
+/// afterwards the machine never reads the caller's buffer again.
+class lend_guard {
+public:
+    lend_guard(session& m, stream_id id) : m_(&m), id_(id) {}
+    lend_guard(const lend_guard&) = delete;
+    lend_guard& operator=(const lend_guard&) = delete;
+    ~lend_guard() { (void)m_->take_back(id_); }
+
+private:
+    session* m_;
+    stream_id id_;
+};
+} // namespace
+
 task<result<void>> mux_stream::write_all(bytes_view buf)
 {
+    if (buf.size() >= min_lend_size) {
+        co_return co_await write_lent(buf);
+    }
     auto& m = session_->machine_;
     while (!buf.empty()) {
         if (gone_) {
@@ -359,6 +378,36 @@ task<result<void>> mux_stream::write_all(bytes_view buf)
                 co_return make_error_code(asio::error::operation_aborted);
             }
         }
+    }
+    co_return ok();
+}
+
+task<result<void>> mux_stream::write_lent(bytes_view buf)
+{
+    // Zero-copy: the writer copies straight from `buf` into the outgoing (Noise) frames; this
+    // coroutine waits until all of it was handed out, so the caller may reuse `buf` afterwards.
+    auto& m = session_->machine_;
+    if (gone_) {
+        co_return make_error_code(errc::stream_reset);
+    }
+    PCP_CO_TRY(m.lend(id_, buf));
+    lend_guard guard(m, id_);
+    session_->kick();
+    for (;;) {
+        auto info = m.info(id_);
+        if (!info || info->reset) {
+            gone_ = true;
+            co_return make_error_code(m.closed() && !info ? errc::session_closed : errc::stream_reset);
+        }
+        if (info->lent == 0) {
+            break;
+        }
+        if (!co_await waiter_.changed.wait()) {
+            co_return make_error_code(asio::error::operation_aborted);
+        }
+    }
+    if (m.take_back(id_) != buf.size()) {
+        co_return make_error_code(m.closed() ? errc::session_closed : errc::stream_reset); // dropped, not sent
     }
     co_return ok();
 }

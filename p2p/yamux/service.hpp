@@ -88,12 +88,20 @@ public:
     mux_stream(std::shared_ptr<session_service> s, stream_id id);
     ~mux_stream() override;
     task<result<std::size_t>> read_some(mutable_bytes buf) override;
+    /// Writes of min_lend_size bytes or more are zero-copy: they are lent to the machine and return
+    /// once every byte was handed to the connection's writer (see session::lend); smaller ones are
+    /// copied into the send buffer and return at once. Not cancel-safe (like every write_all): a
+    /// cancelled write may have sent a prefix; the rest is never sent.
     task<result<void>> write_all(bytes_view buf) override;
     task<result<void>> close_write() override;
     void abort() noexcept override;
     [[nodiscard]] stream_id id() const noexcept { return id_; }
 
+    /// Smallest write that is lent instead of copied.
+    static constexpr std::size_t min_lend_size = 16 * 1024;
+
 private:
+    task<result<void>> write_lent(bytes_view buf);
     std::shared_ptr<session_service> session_;
     stream_id id_;
     session_service::waiter waiter_;

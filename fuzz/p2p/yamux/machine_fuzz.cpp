@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Fuzz the yamux session machine with an op stream (Seastar sstring_fuzz shape): raw input bytes,
-// synthesized frames, and application commands (open/send/read/close/reset/timeout), under small
-// limits so every bound is reachable. After every op the memory bounds from config.hpp must hold.
+// synthesized frames, and application commands (open/send/lend/take_back/read/close/reset/timeout,
+// poll_transmit into a vector or into fixed rooms), under small limits so every bound is reachable.
+// After every op the memory bounds from config.hpp must hold.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -64,6 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     c.keepalive_interval = (setup & 0x10) ? std::chrono::seconds(1) : duration::zero();
     c.ping_timeout = std::chrono::milliseconds(500);
     manual_clock clock;
+    // Caller memory for lend(); declared before the session so that it outlives every lend.
+    const std::vector<std::byte> lend_buf(70000, std::byte{0x22});
     session s((setup & 0x20) ? role::server : role::client, c, clock.now());
     std::vector<stream_id> ids;
     std::vector<std::byte> buf(4096);
@@ -72,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     while (r.n > 0) {
         const std::uint8_t op = r.byte();
-        switch (op % 10) {
+        switch (op % 12) {
         case 0: // raw bytes from the peer
             (void)s.handle_input(r.take(1 + r.byte()), clock.now());
             break;
@@ -140,6 +143,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 s.go_away();
             }
             break;
+        case 10: {
+            const std::size_t n = std::min<std::size_t>(r.byte() * 277u, lend_buf.size());
+            (void)s.lend(pick(r.byte()), std::span(lend_buf).first(n));
+            break;
+        }
+        case 11: (void)s.take_back(pick(r.byte())); break;
         }
         if (ids.size() > 64) {
             ids.erase(ids.begin(), ids.begin() + 32);

@@ -662,5 +662,130 @@ TEST(yamux_transmit_span, control_frames_wait_for_room)
     EXPECT_EQ(s.poll_transmit(std::span(room)), 0u);
 }
 
+// ---- lend(): zero-copy sends from the caller's memory ----------------------------------------------
+
+TEST_F(yamux_pair, lend_sends_from_caller_memory_after_queued_bytes)
+{
+    auto id = open_pair();
+    const std::size_t max = config{}.max_frame_payload;
+    ASSERT_EQ(client.send(id, to_buffer("copied-first")).value(), 12u);
+    auto big = filler(150000, 9);
+    ASSERT_TRUE(client.lend(id, big));
+    EXPECT_EQ(client.info(id)->lent, big.size());
+    EXPECT_EQ(client.info(id)->queued, 12u); // lent bytes are not in the send buffer
+    EXPECT_EQ(client.send(id, to_buffer("x")).error(), errc::stream_busy);
+    EXPECT_EQ(client.lend(id, big).error(), errc::stream_busy);
+    big[0] = std::byte{1}; // the machine reads the caller's memory when it sends, not before
+    // Into Noise-sized rooms: the queued bytes, then one whole frame of lent bytes per room.
+    byte_buffer room(header_size + max);
+    byte_buffer wire;
+    std::vector<std::size_t> payloads;
+    for (std::size_t n; (n = client.poll_transmit(std::span(room))) > 0;) {
+        for (auto& f : parse(bytes_view(room).first(n))) {
+            payloads.push_back(f.payload.size());
+        }
+        wire.insert(wire.end(), room.begin(), room.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    EXPECT_EQ(payloads, (std::vector<std::size_t>{12, max, max, 150000 - 2 * max}));
+    EXPECT_EQ(client.info(id)->lent, 0u);
+    EXPECT_EQ(client.info(id)->send_window, initial_stream_window - 12 - 150000);
+    auto ev = events(client);
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, event_type::stream_writable);
+    EXPECT_EQ(client.take_back(id), big.size());
+    EXPECT_EQ(client.take_back(id), 0u); // once
+    ASSERT_EQ(client.send(id, to_buffer("after")).value(), 5u);
+    append(wire, drain_bytes(client));
+    // The peer gets everything in order.
+    ASSERT_TRUE(server.handle_input(wire, t0));
+    byte_buffer got(200000);
+    std::size_t n = 0;
+    for (std::size_t k; (k = server.read(id, std::span(got).subspan(n)).value()) > 0;) {
+        n += k;
+    }
+    ASSERT_EQ(n, 12u + 150000 + 5);
+    EXPECT_EQ(as_chars(bytes_view(got).first(12)), "copied-first");
+    EXPECT_EQ(got[12], std::byte{1});
+    EXPECT_EQ(got[13], std::byte{9});
+    EXPECT_EQ(as_chars(bytes_view(got).subspan(12 + 150000, 5)), "after");
+}
+
+TEST_F(yamux_pair, lend_waits_for_the_window_inside_the_machine)
+{
+    auto id = open_pair();
+    auto big = filler(300 * 1024, 3);
+    ASSERT_TRUE(client.lend(id, big));
+    ASSERT_TRUE(server.handle_input(drain_bytes(client), t0));
+    EXPECT_EQ(client.info(id)->lent, 300u * 1024 - initial_stream_window);
+    EXPECT_EQ(client.info(id)->send_window, 0u);
+    EXPECT_TRUE(events(client).empty()); // not complete yet
+    // The peer reads and grants more window: the rest goes out without the caller.
+    byte_buffer sink(300 * 1024);
+    EXPECT_EQ(server.read(id, sink).value(), initial_stream_window);
+    ASSERT_TRUE(client.handle_input(drain_bytes(server), t0));
+    ASSERT_TRUE(server.handle_input(drain_bytes(client), t0));
+    EXPECT_EQ(server.read(id, sink).value(), 300u * 1024 - initial_stream_window);
+    EXPECT_EQ(client.info(id)->lent, 0u);
+    auto ev = events(client);
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, event_type::stream_writable);
+    EXPECT_EQ(client.take_back(id), big.size());
+}
+
+TEST_F(yamux_pair, take_back_stops_a_lend_and_keeps_the_window)
+{
+    auto id = open_pair();
+    auto big = filler(300 * 1024, 3);
+    ASSERT_TRUE(client.lend(id, big));
+    ASSERT_TRUE(server.handle_input(drain_bytes(client), t0));
+    EXPECT_EQ(client.take_back(id), initial_stream_window); // what went out
+    EXPECT_EQ(client.info(id)->lent, 0u);
+    byte_buffer sink(300 * 1024);
+    EXPECT_EQ(server.read(id, sink).value(), initial_stream_window);
+    ASSERT_TRUE(client.handle_input(drain_bytes(server), t0));
+    EXPECT_TRUE(drain(client).empty()); // the rest is never sent...
+    EXPECT_GE(client.info(id)->send_window, initial_stream_window / 2); // ...nor charged
+    ASSERT_EQ(client.send(id, to_buffer("next")).value(), 4u);
+}
+
+TEST_F(yamux_pair, peer_reset_and_session_close_drop_a_lend)
+{
+    auto id = open_pair();
+    auto big = filler(300 * 1024, 3);
+    ASSERT_TRUE(client.lend(id, big));
+    drain(client);
+    server.reset(id);
+    ASSERT_TRUE(client.handle_input(drain_bytes(server), t0));
+    EXPECT_EQ(client.info(id)->lent, 0u);
+    EXPECT_TRUE(client.info(id)->reset);
+    EXPECT_EQ(client.take_back(id), initial_stream_window);
+    EXPECT_EQ(client.lend(id, big).error(), errc::stream_reset);
+
+    auto id2 = client.open_stream().value();
+    ASSERT_TRUE(client.lend(id2, big));
+    client.handle_transport_closed();
+    EXPECT_EQ(client.lend(id2, big).error(), errc::session_closed);
+    EXPECT_EQ(client.take_back(id2), 0u); // gone with the session, nothing sent
+}
+
+TEST_F(yamux_pair, fin_follows_lent_bytes_and_empty_lend_completes_at_once)
+{
+    auto id = open_pair();
+    ASSERT_TRUE(client.lend(id, {}));
+    auto ev = events(client);
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, event_type::stream_writable);
+    EXPECT_EQ(client.take_back(id), 0u);
+    auto small = to_buffer("lent");
+    ASSERT_TRUE(client.lend(id, small));
+    client.close_write(id);
+    EXPECT_EQ(client.lend(id, small).error(), errc::stream_closed);
+    auto f = drain(client);
+    ASSERT_EQ(f.size(), 2u);
+    EXPECT_EQ(f[0].payload, small);
+    EXPECT_EQ(f[1].h, (header{0, window_update, flag::fin, id, 0}));
+    EXPECT_EQ(client.take_back(id), 4u);
+}
+
 } // namespace
 } // namespace pcp::p2p::yamux
