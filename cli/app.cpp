@@ -49,6 +49,12 @@ void add_dht_options(CLI::App* sub, dht_cli_options& o)
         ->allow_extra_args(false);
 }
 
+/// A core that could not set up its io_uring stopped the engine: the command failed.
+int after_engine(int rc)
+{
+    return engine::engine_failed() ? exit_error : rc;
+}
+
 /// The io_uring build cannot fall back at run time: check before any io_context exists.
 bool engine_usable()
 {
@@ -167,25 +173,25 @@ int run(int argc, char** argv)
         return exit_error;
     }
     if (loop->parsed()) {
-        return run_loopback_demo(lo);
+        return after_engine(run_loopback_demo(lo));
     }
     if (node->parsed()) {
-        return run_node(node_opts);
+        return after_engine(run_node(node_opts));
     }
     if (ping->parsed()) {
-        return run_ping(ping_opts);
+        return after_engine(run_ping(ping_opts));
     }
     if (dht->parsed()) {
         dht_opts.what = provide->parsed()          ? dht_command_options::action::provide
                         : find_providers->parsed() ? dht_command_options::action::find_providers
                                                    : dht_command_options::action::find_peer;
-        return run_dht_command(dht_opts);
+        return after_engine(run_dht_command(dht_opts));
     }
     if (send->parsed()) {
-        return run_send(send_opts);
+        return after_engine(run_send(send_opts));
     }
     if (receive->parsed()) {
-        return run_receive(std::move(recv_opts));
+        return after_engine(run_receive(std::move(recv_opts)));
     }
     return exit_usage;
 }

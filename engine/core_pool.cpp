@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "engine/core_pool.hpp"
+#include "engine/uring_probe.hpp"
 
 #include <pthread.h>
 #include <sched.h>
@@ -7,6 +8,19 @@
 #include <spdlog/spdlog.h>
 
 namespace pcp::engine {
+
+namespace {
+std::atomic<bool>& engine_failed_flag() noexcept
+{
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+} // namespace
+
+bool engine_failed() noexcept
+{
+    return engine_failed_flag().load();
+}
 
 core_pool::core_pool(core_pool_options opts) : pin_(opts.pin)
 {
@@ -84,6 +98,18 @@ void core_pool::run_core(std::size_t i)
     for (;;) {
         try {
             cores_[i]->ctx.run();
+            return;
+        } catch (const boost::system::system_error& e) {
+            if (std::string_view(e.what()).find("io_uring") == std::string_view::npos) {
+                spdlog::error("engine: core {}: unhandled exception: {}", i, e.what());
+                continue;
+            }
+            // The core's ring could not be set up (e.g. RLIMIT_MEMLOCK): this core cannot run,
+            // and retrying would spin. Stop the whole pool; commands exit 1.
+            std::string hint = e.code() == boost::system::errc::not_enough_memory ? " (" + memlock_hint() + ")" : "";
+            spdlog::error("engine: core {} cannot start: {}{}", i, e.what(), hint);
+            engine_failed_flag().store(true);
+            stop();
             return;
         } catch (const std::exception& e) {
             // A detached root task threw: an invariant broke. Log, and keep the core alive.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "engine/uring_probe.hpp"
 
+#include <sys/resource.h>
+
 #include <liburing.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
@@ -21,6 +23,17 @@ bool built_with_io_uring() noexcept
 #endif
 }
 
+std::string memlock_hint()
+{
+    rlimit rl{};
+    std::string now = "unknown";
+    if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0) {
+        now = rl.rlim_cur == RLIM_INFINITY ? "unlimited" : std::to_string(rl.rlim_cur / 1024) + " KiB";
+    }
+    return "RLIMIT_MEMLOCK is " + now + "; each engine core's io_uring needs about 1.6 MiB of locked memory: raise it with "
+           "`ulimit -l` or memlock in /etc/security/limits.conf";
+}
+
 uring_features probe_uring()
 {
     uring_features f;
@@ -29,9 +42,14 @@ uring_features probe_uring()
         f.kernel = u.release;
     }
     io_uring ring{};
-    int rc = io_uring_queue_init(2, &ring, 0);
+    // The size Asio gives each core's ring: a smaller probe would pass where the engine then fails
+    // (the ring's memory counts against RLIMIT_MEMLOCK for unprivileged users).
+    int rc = io_uring_queue_init(engine_ring_entries, &ring, 0);
     if (rc < 0) {
         f.error = std::strerror(-rc);
+        if (-rc == ENOMEM) {
+            f.error += " (" + memlock_hint() + ")";
+        }
         std::ifstream disabled("/proc/sys/kernel/io_uring_disabled");
         int level = 0;
         if (disabled >> level && level != 0) {

@@ -23,6 +23,16 @@ struct uring_features {
 /// Probe once (cheap: one ring of 2 entries, created and destroyed).
 [[nodiscard]] uring_features probe_uring();
 
+/// Entries of each core's io_uring (Asio's io_uring_service ring_size); the probe uses the same.
+inline constexpr unsigned engine_ring_entries = 16384;
+
+/// "RLIMIT_MEMLOCK is N KiB; …raise it…": what to do when a ring cannot be set up (ENOMEM).
+[[nodiscard]] std::string memlock_hint();
+
+/// Set when a core could not set up its io_uring after start (the pool was stopped); commands
+/// then exit 1.
+[[nodiscard]] bool engine_failed() noexcept;
+
 /// True when this binary was built for the io_uring backend (the default preset).
 [[nodiscard]] bool built_with_io_uring() noexcept;
 
