@@ -262,6 +262,19 @@ void session::on_payload(bytes_view payload)
     if (s == nullptr) {
         return;
     }
+    s->rx_bytes += payload.size();
+    rx_total_ += payload.size();
+    note_event(*s, ev_readable);
+    if (s->read_lending && s->rx.empty()) {
+        // Straight into the reader's memory while nothing older is waiting in rx.
+        const std::size_t k = std::min(payload.size(), s->read_lent.size() - s->read_filled);
+        std::memcpy(s->read_lent.data() + s->read_filled, payload.data(), k);
+        s->read_filled += k;
+        payload = payload.subspan(k);
+        if (payload.empty()) {
+            return;
+        }
+    }
     if (!s->rx.empty() && s->rx.back().size() + payload.size() <= rx_segment) {
         append(s->rx.back(), payload);
     } else {
@@ -270,9 +283,6 @@ void session::on_payload(bytes_view payload)
         append(seg, payload);
         s->rx.push_back(std::move(seg));
     }
-    s->rx_bytes += payload.size();
-    rx_total_ += payload.size();
-    note_event(*s, ev_readable);
 }
 
 void session::finish_frame()
@@ -308,11 +318,8 @@ void session::on_remote_reset(stream& s, std::uint32_t code)
     }
     s.remote_reset = true;
     s.reset_code = code;
-    rx_total_ -= s.rx_bytes;
-    s.rx.clear();
-    s.rx_bytes = 0;
+    drop_input(s);
     drop_output(s);
-    s.rx_head = 0;
     s.pending_events &= static_cast<std::uint8_t>(~(ev_readable | ev_remote_closed | ev_writable));
     note_event(s, ev_reset);
 }
@@ -566,6 +573,9 @@ result<std::size_t> session::read(stream_id id, std::span<std::byte> out)
     if (s == nullptr) {
         return closed_ ? result<std::size_t>(errc::session_closed) : result<std::size_t>(errc::unknown_stream);
     }
+    if (s->read_lending) {
+        return errc::stream_busy; // the lent memory holds older bytes than rx
+    }
     std::size_t n = 0;
     while (n < out.size() && !s->rx.empty()) {
         auto& seg = s->rx.front();
@@ -578,22 +588,77 @@ result<std::size_t> session::read(stream_id id, std::span<std::byte> out)
             s->rx_head = 0;
         }
     }
-    s->rx_bytes -= n;
+    after_read(*s, n);
+    return n;
+}
+
+void session::after_read(stream& s, std::size_t n)
+{
+    s.rx_bytes -= n;
     rx_total_ -= n;
-    if (s->rx_bytes == 0 && s->remote_fin && !s->eof_seen) {
-        s->eof_seen = n == 0; // EOF is observed by the read that returns 0
-        if (s->eof_seen) {
-            maybe_remove(id);
-            return n;
-        }
+    if (s.rx_bytes == 0 && s.remote_fin && !s.eof_seen && n == 0) {
+        s.eof_seen = true; // EOF is observed by the read that returns 0
+        maybe_remove(s.id);
+        return;
     }
     if (n > 0) {
         if (!closed_) {
-            maybe_schedule_update(*s);
+            maybe_schedule_update(s);
         }
-        maybe_remove(id);
+        maybe_remove(s.id);
+    }
+}
+
+result<void> session::lend_read(stream_id id, std::span<std::byte> buf)
+{
+    stream* s = find(id);
+    if (s == nullptr) {
+        return closed_ ? result<void>(errc::session_closed) : result<void>(errc::unknown_stream);
+    }
+    if (s->remote_reset) {
+        return errc::stream_reset;
+    }
+    if (s->read_lending) {
+        return errc::stream_busy;
+    }
+    s->read_lending = true;
+    s->read_lent = buf;
+    s->read_filled = 0;
+    return ok();
+}
+
+std::size_t session::take_read(stream_id id, bool consume)
+{
+    stream* s = find(id);
+    if (s == nullptr || !s->read_lending) {
+        return 0;
+    }
+    const std::size_t n = std::exchange(s->read_filled, 0);
+    const auto filled = bytes_view(s->read_lent).first(n);
+    s->read_lending = false;
+    s->read_lent = {};
+    if (n == 0) {
+        return 0;
+    }
+    if (consume) {
+        after_read(*s, n);
+    } else {
+        // A cancelled read: the bytes go back in front of rx, unread (still counted in rx_bytes).
+        // rx_head is 0: bytes reach the lent memory only while rx is empty, and read() is refused
+        // during the lend, so everything in rx arrived after them and is unread.
+        s->rx.emplace_front(filled.begin(), filled.end());
     }
     return n;
+}
+
+void session::drop_input(stream& s) noexcept
+{
+    rx_total_ -= s.rx_bytes;
+    s.rx.clear();
+    s.rx_head = 0;
+    s.rx_bytes = 0;
+    s.read_lent = {}; // never written again; take_read() reports nothing
+    s.read_filled = 0;
 }
 
 void session::close_write(stream_id id)
@@ -991,6 +1056,7 @@ std::optional<stream_info> session::info(stream_id id) const
     i.send_window = static_cast<std::size_t>(s->send_window);
     i.queued = s->tx_bytes;
     i.lent = s->lent.size();
+    i.read_filled = s->read_filled;
     i.receive_window = static_cast<std::uint32_t>(s->recv_target);
     return i;
 }

@@ -55,10 +55,11 @@ struct stream_info {
     bool fin_sent = false;       ///< our FIN is on the wire (handed out by poll_transmit)
     bool remote_closed = false;  ///< the peer's FIN arrived
     bool reset = false;          ///< the peer reset it (waiting for the stream_reset event)
-    std::size_t readable = 0;    ///< bytes read() can return now
+    std::size_t readable = 0;    ///< unread bytes (those in lend_read() memory included)
     std::size_t send_window = 0; ///< bytes send() may still queue, by the peer's window
     std::size_t queued = 0;      ///< bytes accepted by send() not yet handed to poll_transmit
     std::size_t lent = 0;        ///< bytes of an outstanding lend() not yet handed to poll_transmit
+    std::size_t read_filled = 0; ///< bytes received into lend_read() memory, not yet taken
     std::uint32_t receive_window = 0; ///< current target receive window (auto-tuned)
 };
 
@@ -93,7 +94,10 @@ struct stream_state {
     // receive side
     std::deque<byte_buffer> rx;
     std::size_t rx_head = 0; ///< read offset into rx.front()
-    std::size_t rx_bytes = 0;
+    std::size_t rx_bytes = 0;  ///< unread bytes: in rx plus read_filled
+    bool read_lending = false; ///< a lend_read() is outstanding (until take_read)
+    std::span<std::byte> read_lent; ///< that caller memory
+    std::size_t read_filled = 0;    ///< bytes of it written (they precede everything in rx)
     std::uint64_t recv_credit = 0; ///< bytes the peer may still send
     std::uint64_t recv_target = 0; ///< current target window
     instant epoch{};               ///< when our last window update went out (auto-tuning)
@@ -146,6 +150,18 @@ public:
     /// the lend were handed out (0 for an unknown stream or no lend). Call it on every path that
     /// follows a successful lend(), also when the stream is gone.
     std::size_t take_back(stream_id id) noexcept;
+    /// Zero-copy receive: lend writable memory for the next bytes of `id`. Data that arrives while
+    /// nothing else is buffered for the stream is copied from the input straight into it (not into
+    /// the receive buffer and out again), until it is full; a stream_readable event follows. Call
+    /// it when read() returned 0. While the lend is outstanding read() and lend_read() fail with
+    /// stream_busy. The caller keeps `buf` alive until take_read(). Errors: unknown_stream,
+    /// stream_reset, stream_busy, session_closed.
+    [[nodiscard]] result<void> lend_read(stream_id id, std::span<std::byte> buf);
+    /// End the read lend on `id` and return how many bytes were written into the lent memory.
+    /// With `consume` they count as read (window credit as for read()); without it (a cancelled
+    /// read) they are put back in front of the receive buffer, unread. 0 for an unknown stream or
+    /// no lend. Call it on every path that follows a successful lend_read().
+    std::size_t take_read(stream_id id, bool consume = true);
     /// Copy received bytes out and credit the window (a WindowUpdate is queued once the
     /// consumed-but-ungranted amount reaches half the target window; the target doubles, up to
     /// max_stream_window and within the connection budget, when a window's worth went by within
@@ -153,7 +169,8 @@ public:
     /// Lifetime: a stream is forgotten (later calls give unknown_stream) once both FINs are on the
     /// wire and read() has returned 0 at EOF, or when its stream_reset event is polled, or on
     /// reset(). An application that stops reading early must reset() the stream.
-    /// Errors: unknown_stream, session_closed (stream gone with the session).
+    /// Errors: unknown_stream, session_closed (stream gone with the session), stream_busy (a
+    /// lend_read() is outstanding).
     [[nodiscard]] result<std::size_t> read(stream_id id, std::span<std::byte> out);
     /// Half-close: a WindowUpdate|FIN goes out after the bytes already queued, always in a frame
     /// of its own (never on the SYN frame: js drops SYN+FIN streams). Idempotent; no-op on an
@@ -238,6 +255,8 @@ private:
     result<stream*> writable_stream(stream_id id) noexcept;
     std::size_t send_capacity(const stream& s) const noexcept;
     void drop_output(stream& s) noexcept;
+    void drop_input(stream& s) noexcept;
+    void after_read(stream& s, std::size_t n);
     void wake_writable(stream& s);
     void wake_blocked_streams();
     void note_buffer_blocked(stream& s);

@@ -302,6 +302,32 @@ mux_stream::~mux_stream()
     }
 }
 
+namespace {
+/// Ends a lend on every way out of the coroutine that made it (cancellation and destruction
+/// included), so the machine never touches the caller's buffer afterwards: the rest of a send lend
+/// is not sent; bytes a read lend already received are put back unread unless the read took them.
+class lend_guard {
+public:
+    enum class kind : std::uint8_t { send, read };
+    lend_guard(session& m, stream_id id, kind k) : m_(&m), id_(id), kind_(k) {}
+    lend_guard(const lend_guard&) = delete;
+    lend_guard& operator=(const lend_guard&) = delete;
+    ~lend_guard()
+    {
+        if (kind_ == kind::send) {
+            (void)m_->take_back(id_);
+        } else {
+            (void)m_->take_read(id_, false);
+        }
+    }
+
+private:
+    session* m_;
+    stream_id id_;
+    kind kind_;
+};
+} // namespace
+
 task<result<std::size_t>> mux_stream::read_some(mutable_bytes buf)
 {
     auto& m = session_->machine_;
@@ -335,27 +361,40 @@ task<result<std::size_t>> mux_stream::read_some(mutable_bytes buf)
             gone_ = true;
             co_return make_error_code(errc::stream_reset);
         }
+        if (buf.size() >= min_lend_size) {
+            // Nothing buffered: the next bytes go straight into `buf`.
+            PCP_CO_TRY(auto got, co_await read_lent(buf));
+            if (got > 0) {
+                co_return got;
+            }
+            continue; // EOF, a reset or bytes in the receive buffer: look again
+        }
         if (!co_await waiter_.changed.wait()) {
             co_return make_error_code(asio::error::operation_aborted);
         }
     }
 }
 
-namespace {
-/// Ends a lend on every way out of write_all (also when the coroutine is cancelled or destroyed):
-/// afterwards the machine never reads the caller's buffer again.
-class lend_guard {
-public:
-    lend_guard(session& m, stream_id id) : m_(&m), id_(id) {}
-    lend_guard(const lend_guard&) = delete;
-    lend_guard& operator=(const lend_guard&) = delete;
-    ~lend_guard() { (void)m_->take_back(id_); }
-
-private:
-    session* m_;
-    stream_id id_;
-};
-} // namespace
+task<result<std::size_t>> mux_stream::read_lent(mutable_bytes buf)
+{
+    auto& m = session_->machine_;
+    PCP_CO_TRY(m.lend_read(id_, buf));
+    lend_guard guard(m, id_, lend_guard::kind::read);
+    for (;;) {
+        if (!co_await waiter_.changed.wait()) {
+            co_return make_error_code(asio::error::operation_aborted); // the guard puts bytes back
+        }
+        auto info = m.info(id_);
+        if (!info || info->read_filled > 0 || info->readable > 0 || info->remote_closed || info->reset) {
+            break;
+        }
+    }
+    const std::size_t n = m.take_read(id_);
+    if (n > 0) {
+        session_->kick(); // a window update may be due
+    }
+    co_return n;
+}
 
 task<result<void>> mux_stream::write_all(bytes_view buf)
 {
@@ -391,7 +430,7 @@ task<result<void>> mux_stream::write_lent(bytes_view buf)
         co_return make_error_code(errc::stream_reset);
     }
     PCP_CO_TRY(m.lend(id_, buf));
-    lend_guard guard(m, id_);
+    lend_guard guard(m, id_, lend_guard::kind::send);
     session_->kick();
     for (;;) {
         auto info = m.info(id_);

@@ -87,6 +87,8 @@ class mux_stream final : public transport::stream {
 public:
     mux_stream(std::shared_ptr<session_service> s, stream_id id);
     ~mux_stream() override;
+    /// Reads into a buffer of min_lend_size bytes or more are zero-copy when nothing is buffered:
+    /// the buffer is lent to the machine, which writes the next payload bytes straight into it.
     task<result<std::size_t>> read_some(mutable_bytes buf) override;
     /// Writes of min_lend_size bytes or more are zero-copy: they are lent to the machine and return
     /// once every byte was handed to the connection's writer (see session::lend); smaller ones are
@@ -97,11 +99,15 @@ public:
     void abort() noexcept override;
     [[nodiscard]] stream_id id() const noexcept { return id_; }
 
-    /// Smallest write that is lent instead of copied.
+    /// Smallest write that is lent instead of copied, and smallest read buffer that is lent to
+    /// receive bytes straight from the connection when nothing is buffered.
     static constexpr std::size_t min_lend_size = 16 * 1024;
 
 private:
     task<result<void>> write_lent(bytes_view buf);
+    /// Wait for bytes with `buf` lent to the machine; 0 when something else happened (EOF, reset,
+    /// bytes that went to the receive buffer).
+    task<result<std::size_t>> read_lent(mutable_bytes buf);
     std::shared_ptr<session_service> session_;
     stream_id id_;
     session_service::waiter waiter_;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Fuzz the yamux session machine with an op stream (Seastar sstring_fuzz shape): raw input bytes,
-// synthesized frames, and application commands (open/send/lend/take_back/read/close/reset/timeout,
-// poll_transmit into a vector or into fixed rooms), under small limits so every bound is reachable.
-// After every op the memory bounds from config.hpp must hold.
+// synthesized frames, and application commands (open/send/lend/take_back/read/lend_read/take_read/
+// close/reset/timeout, poll_transmit into a vector or into fixed rooms), under small limits so every
+// bound is reachable. After every op the memory bounds from config.hpp must hold.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -67,6 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     manual_clock clock;
     // Caller memory for lend(); declared before the session so that it outlives every lend.
     const std::vector<std::byte> lend_buf(70000, std::byte{0x22});
+    std::vector<std::byte> read_buf(70000);
     session s((setup & 0x20) ? role::server : role::client, c, clock.now());
     std::vector<stream_id> ids;
     std::vector<std::byte> buf(4096);
@@ -75,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     while (r.n > 0) {
         const std::uint8_t op = r.byte();
-        switch (op % 12) {
+        switch (op % 14) {
         case 0: // raw bytes from the peer
             (void)s.handle_input(r.take(1 + r.byte()), clock.now());
             break;
@@ -149,6 +150,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         }
         case 11: (void)s.take_back(pick(r.byte())); break;
+        case 12: {
+            const std::size_t n = std::min<std::size_t>(1 + r.byte() * 277u, read_buf.size());
+            (void)s.lend_read(pick(r.byte()), std::span(read_buf).first(n));
+            break;
+        }
+        case 13: (void)s.take_read(pick(r.byte()), (r.byte() & 1) != 0); break;
         }
         if (ids.size() > 64) {
             ids.erase(ids.begin(), ids.begin() + 32);

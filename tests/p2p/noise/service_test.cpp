@@ -13,6 +13,7 @@
 
 #include "engine/cancel.hpp"
 #include "engine/core_pool.hpp"
+#include "tests/transport/run_task.hpp"
 #include "tests/p2p/noise/noise_test_util.hpp"
 #include "transport/memory/memory_stream.hpp"
 
@@ -27,7 +28,6 @@ struct harness {
     std::unique_ptr<transport::stream> raw;
     cipher_state raw_send{test::filled(2)};
     cipher_state raw_recv{test::filled(1)};
-    bool finished = false;
 
     explicit harness(byte_buffer leftover = {})
     {
@@ -40,23 +40,7 @@ struct harness {
     /// Run `body` to completion (or 30 s, then the test fails).
     void run(task<void> body)
     {
-        asio::co_spawn(pool.executor(0), guarded(std::move(body), *this), asio::detached);
-        pool.run();
-        pool.join();
-        EXPECT_TRUE(finished) << "timed out";
-    }
-
-private:
-    static task<result<bool>> as_result(task<void> body)
-    {
-        co_await std::move(body);
-        co_return true;
-    }
-    static task<void> guarded(task<void> body, harness& h)
-    {
-        auto r = co_await engine::with_timeout(as_result(std::move(body)), std::chrono::seconds(30));
-        h.finished = bool(r);
-        h.pool.stop();
+        EXPECT_TRUE(pcp::test::run_until_done(pool, std::move(body), std::chrono::seconds(30))) << "timed out";
     }
 };
 

@@ -95,6 +95,14 @@ struct yamux_pair : ::testing::Test {
         events(client);
         return id.value();
     }
+
+    /// open_pair(), then lend `buf` to the server for the stream's first bytes.
+    stream_id open_lending(std::span<std::byte> buf)
+    {
+        auto id = open_pair();
+        EXPECT_TRUE(server.lend_read(id, buf));
+        return id;
+    }
 };
 
 TEST(yamux_session, start_up_ping_measures_rtt)
@@ -785,6 +793,112 @@ TEST_F(yamux_pair, fin_follows_lent_bytes_and_empty_lend_completes_at_once)
     EXPECT_EQ(f[0].payload, small);
     EXPECT_EQ(f[1].h, (header{0, window_update, flag::fin, id, 0}));
     EXPECT_EQ(client.take_back(id), 4u);
+}
+
+// ---- lend_read(): zero-copy receive into the reader's memory ----------------------------------------
+
+/// Deliver `n` bytes of pattern data (byte i = i % 251) from client to server on `id`.
+void deliver(session& from, session& to, stream_id id, std::size_t n, std::size_t offset = 0)
+{
+    byte_buffer data(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        data[i] = static_cast<std::byte>((offset + i) % 251);
+    }
+    ASSERT_EQ(from.send(id, data).value(), n);
+    ASSERT_TRUE(to.handle_input(drain_bytes(from), t0));
+}
+
+bool is_pattern(bytes_view b, std::size_t offset)
+{
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (b[i] != static_cast<std::byte>((offset + i) % 251)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// read() returns exactly `n` bytes of the pattern starting at `offset`.
+void expect_read(session& s, stream_id id, std::size_t n, std::size_t offset)
+{
+    byte_buffer got(n + 100);
+    auto r = s.read(id, got);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r.value(), n);
+    EXPECT_TRUE(is_pattern(bytes_view(got).first(std::min(n, r.value())), offset));
+}
+
+TEST_F(yamux_pair, lend_read_receives_straight_into_caller_memory)
+{
+    byte_buffer buf(100000);
+    auto id = open_lending(buf);
+    EXPECT_EQ(server.lend_read(id, buf).error(), errc::stream_busy);
+    deliver(client, server, id, 150000);
+    EXPECT_EQ(server.info(id)->read_filled, 100000u);
+    EXPECT_EQ(server.info(id)->readable, 150000u);
+    EXPECT_EQ(server.buffered_bytes(), 150000u);
+    EXPECT_TRUE(is_pattern(buf, 0)); // already there, before take_read
+    byte_buffer rest(100000);
+    EXPECT_EQ(server.read(id, rest).error(), errc::stream_busy);
+    auto ev = events(server);
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].type, event_type::stream_readable);
+    EXPECT_EQ(server.take_read(id), 100000u);
+    EXPECT_EQ(server.take_read(id), 0u); // once
+    expect_read(server, id, 50000, 100000);
+    EXPECT_EQ(server.buffered_bytes(), 0u);
+    // The window is credited as for read(): more than half of it was consumed, an update is due.
+    auto f = drain(server);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].h.type, window_update);
+    EXPECT_GE(f[0].h.length, 150000u);
+}
+
+TEST_F(yamux_pair, lend_read_only_fills_while_nothing_older_is_buffered)
+{
+    auto id = open_pair();
+    deliver(client, server, id, 10);
+    byte_buffer buf(1000);
+    ASSERT_TRUE(server.lend_read(id, buf)); // misuse: bytes are buffered already
+    deliver(client, server, id, 20, 10);
+    EXPECT_EQ(server.info(id)->read_filled, 0u); // they go behind the older ones, in order
+    EXPECT_EQ(server.take_read(id), 0u);
+    expect_read(server, id, 30, 0);
+}
+
+TEST_F(yamux_pair, cancelled_lend_read_puts_bytes_back_in_order)
+{
+    byte_buffer buf(700);
+    auto id = open_lending(buf);
+    deliver(client, server, id, 500);
+    deliver(client, server, id, 1000, 500); // 200 more into buf, 800 into rx
+    EXPECT_EQ(server.info(id)->read_filled, 700u);
+    EXPECT_EQ(server.take_read(id, false), 700u);
+    EXPECT_EQ(server.info(id)->readable, 1500u);
+    EXPECT_EQ(server.buffered_bytes(), 1500u);
+    expect_read(server, id, 1500, 0);
+}
+
+TEST_F(yamux_pair, reset_drops_and_fin_keeps_lent_read_bytes)
+{
+    byte_buffer buf(1000);
+    auto id = open_lending(buf);
+    deliver(client, server, id, 100);
+    client.reset(id);
+    ASSERT_TRUE(server.handle_input(drain_bytes(client), t0));
+    EXPECT_TRUE(server.info(id)->reset);
+    EXPECT_EQ(server.take_read(id), 0u); // dropped with the stream's input
+    EXPECT_EQ(server.buffered_bytes(), 0u);
+
+    auto id2 = open_pair();
+    ASSERT_TRUE(server.lend_read(id2, buf));
+    deliver(client, server, id2, 100);
+    client.close_write(id2);
+    ASSERT_TRUE(server.handle_input(drain_bytes(client), t0));
+    server.handle_transport_closed();
+    EXPECT_EQ(server.take_read(id2), 100u); // a finished stream stays readable after the close
+    EXPECT_TRUE(is_pattern(bytes_view(buf).first(100), 0));
+    EXPECT_EQ(server.read(id2, buf).value(), 0u); // then EOF
 }
 
 } // namespace
