@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Time from `pcp receive` start to the end of a 1-byte transfer, on a two-namespace LAN (bridge,
-# mDNS only), median of N runs (default 7) with min–max. The sender is started first and has
-# printed its code; the clock runs from exec of `pcp receive` to its exit (discovery, TCP, Noise,
-# yamux, CPace, offer, data, syncfs). Prints one Markdown table row.
+# mDNS only), median, p95 (nearest rank) and min–max of N runs (default 7). The sender is started
+# first and has printed its code; the clock runs from exec of `pcp receive` to its exit (discovery,
+# TCP, Noise, yamux, CPace, offer, data, syncfs). Prints one Markdown table row.
+# PCP_LAT_FLAGS: extra options for both sides (e.g. --no-dht); PCP_LAT_RAW=FILE: the times, one a line.
 #   bench/transfer/small_latency.sh [PCP_BINARY] [RUNS]
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +26,7 @@ printf 'x' >"$work/one-byte"
 times=()
 for i in $(seq 1 "$runs"); do
   rm -rf "$work/out"; mkdir -p "$work/out"
-  netns_bg a "$pcp" send --json "$work/one-byte" >"$work/send.out" 2>/dev/null
+  netns_bg a "$pcp" send --json ${PCP_LAT_FLAGS:-} "$work/one-byte" >"$work/send.out" 2>/dev/null
   spid=$NETNS_BG_PID
   code=""
   for _ in $(seq 1 100); do
@@ -44,4 +45,6 @@ for i in $(seq 1 "$runs"); do
 done
 sorted=$(printf '%s\n' "${times[@]}" | sort -g)
 median=$(awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }' <<<"$sorted")
-echo "| pcp receive, 1-byte file, two-namespace LAN, mDNS | ${median} s | $(head -1 <<<"$sorted")–$(tail -1 <<<"$sorted") s | ${runs} runs |"
+p95=$(awk '{ a[NR] = $1 } END { i = int(0.95 * NR); if (i < 0.95 * NR) i++; print a[i] }' <<<"$sorted")
+[ -n "${PCP_LAT_RAW:-}" ] && printf '%s\n' "${times[@]}" >"$PCP_LAT_RAW"
+echo "| pcp receive, 1-byte file, two-namespace LAN, mDNS${PCP_LAT_FLAGS:+, $PCP_LAT_FLAGS} | ${median} s | ${p95} s | $(head -1 <<<"$sorted")–$(tail -1 <<<"$sorted") s | ${runs} runs |"
