@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The libp2p stack's cost: Noise transport frames (seal+open per frame size), yamux framing, and
-// end to end Noise+yamux throughput over loopback TCP between two in-process hosts (two cores).
+// The libp2p stack's cost: Noise transport frames (seal+open per frame size), yamux framing, the
+// zero-copy Noise+yamux data path in memory (one core), and end to end Noise+yamux throughput over
+// loopback TCP between two in-process hosts (two cores).
 #include "engine/cancel.hpp"
 #include "engine/core_pool.hpp"
 #include "p2p/host/host.hpp"
@@ -76,6 +77,74 @@ void bm_yamux_frames(benchmark::State& state)
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * (16u << 20)));
 }
 BENCHMARK(bm_yamux_frames)->Unit(benchmark::kMillisecond);
+
+/// The user-space data path of one stream without sockets or coroutines, on one core, as the
+/// services run it: the writer's bytes are lent to yamux, poll_transmit writes frames into Noise
+/// frame rooms of a send batch, each frame is sealed in place; the receiver opens each frame in
+/// place and feeds the plaintext to yamux, which copies Data payload straight into the reader's
+/// lent buffer. Window updates go back unencrypted. Arg: the writer's write size.
+void bm_noise_yamux_framing(benchmark::State& state)
+{
+    const auto write_size = static_cast<std::size_t>(state.range(0));
+    const std::size_t total = 64u << 20;
+    yamux::config cfg;
+    cfg.measure_rtt = false;
+    std::array<std::byte, 32> k{};
+    k[0] = std::byte{1};
+    std::vector<std::byte> data(write_size, std::byte{7});
+    std::vector<std::byte> sink(256 * 1024);
+    std::vector<std::byte> batch(4 * noise::max_frame_size);
+    byte_buffer back;
+    for (auto _ : state) {
+        const auto now = steady::now();
+        noise::cipher_state seal(k);
+        noise::cipher_state open(k);
+        yamux::session a(yamux::role::client, cfg, now);
+        yamux::session b(yamux::role::server, cfg, now);
+        const auto id = a.open_stream().value();
+        std::size_t received = 0;
+        std::size_t sent = 0;
+        while (received < total) {
+            if (sent < total && !a.info(id)->lent) {
+                (void)a.take_back(id);
+                (void)a.lend(id, data);
+                sent += data.size();
+            }
+            // Sender: fill one batch of Noise frames.
+            std::size_t used = 0;
+            while (batch.size() - used >= noise::max_frame_size) {
+                auto room = std::span(batch).subspan(used + noise::frame_header_size, noise::max_plaintext_size);
+                const std::size_t n = a.poll_transmit(room);
+                if (n == 0) {
+                    break;
+                }
+                used += seal.seal_in_place(std::span(batch).subspan(used), n).value();
+            }
+            // Receiver: open in place, feed yamux, take what landed in the lent buffer.
+            (void)b.lend_read(id, sink);
+            for (std::size_t pos = 0; pos < used;) {
+                auto d = open.open_frame(std::span(batch).subspan(pos, used - pos)).value();
+                (void)b.handle_input(*d.message, now);
+                pos += d.consumed;
+            }
+            received += b.take_read(id);
+            for (std::size_t r; (r = b.read(id, sink).value()) > 0;) {
+                received += r;
+            }
+            while (b.poll_event()) {
+            }
+            back.clear();
+            while (b.poll_transmit(back)) {
+            }
+            (void)a.handle_input(back, now);
+            while (a.poll_event()) {
+            }
+        }
+        benchmark::DoNotOptimize(received);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * total));
+}
+BENCHMARK(bm_noise_yamux_framing)->Arg(16 * 1024)->Arg(64 * 1024)->Arg(256 * 1024)->Unit(benchmark::kMillisecond);
 
 constexpr std::string_view sink_protocol = "/pcp-bench/sink/1.0.0";
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 
+#include "engine/buffer.hpp"
 #include "engine/errc.hpp"
 
 namespace pcp::p2p::noise {
@@ -108,7 +109,7 @@ task<result<std::size_t>> secure_stream::read_some(mutable_bytes buf)
         }
     }
     std::size_t n = std::min(buf.size(), plain_.size());
-    std::memcpy(buf.data(), plain_.data(), n);
+    copy_bytes(buf.data(), plain_.data(), n);
     plain_ = plain_.subspan(n);
     co_return n;
 }
@@ -164,7 +165,7 @@ task<result<void>> secure_stream::write_all(bytes_view buf)
             continue;
         }
         const std::size_t n = std::min(room.size(), buf.size());
-        std::memcpy(room.data(), buf.data(), n);
+        copy_bytes(room.data(), buf.data(), n);
         PCP_CO_TRY(commit_frame(n));
         buf = buf.subspan(n);
     }

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/buffer.hpp"
+
 namespace pcp::p2p::yamux {
 
 namespace {
@@ -36,7 +38,7 @@ public:
     void put(const header& h, bytes_view payload)
     {
         encode(h, out_);
-        append(out_, payload);
+        append_bytes(out_, payload);
     }
 
 private:
@@ -64,7 +66,7 @@ public:
     void put(const header& h, bytes_view payload)
     {
         put(h);
-        std::memcpy(out_.data() + used_, payload.data(), payload.size());
+        copy_bytes(out_.data() + used_, payload.data(), payload.size());
         used_ += payload.size();
     }
 
@@ -268,7 +270,7 @@ void session::on_payload(bytes_view payload)
     if (s->read_lending && s->rx.empty()) {
         // Straight into the reader's memory while nothing older is waiting in rx.
         const std::size_t k = std::min(payload.size(), s->read_lent.size() - s->read_filled);
-        std::memcpy(s->read_lent.data() + s->read_filled, payload.data(), k);
+        copy_bytes(s->read_lent.data() + s->read_filled, payload.data(), k);
         s->read_filled += k;
         payload = payload.subspan(k);
         if (payload.empty()) {
@@ -276,11 +278,11 @@ void session::on_payload(bytes_view payload)
         }
     }
     if (!s->rx.empty() && s->rx.back().size() + payload.size() <= rx_segment) {
-        append(s->rx.back(), payload);
+        append_bytes(s->rx.back(), payload);
     } else {
         byte_buffer seg;
         seg.reserve(std::max(payload.size(), std::min<std::size_t>(payload_left_, rx_segment)));
-        append(seg, payload);
+        append_bytes(seg, payload);
         s->rx.push_back(std::move(seg));
     }
 }
@@ -521,7 +523,7 @@ result<std::size_t> session::send(stream_id id, bytes_view data)
         }
         auto& chunk = s->tx.back();
         const std::size_t k = std::min(n - done, cfg_.max_frame_payload - chunk.size());
-        append(chunk, data.subspan(done, k));
+        append_bytes(chunk, data.subspan(done, k));
         done += k;
     }
     s->tx_bytes += n;
@@ -580,7 +582,7 @@ result<std::size_t> session::read(stream_id id, std::span<std::byte> out)
     while (n < out.size() && !s->rx.empty()) {
         auto& seg = s->rx.front();
         const std::size_t k = std::min(out.size() - n, seg.size() - s->rx_head);
-        std::memcpy(out.data() + n, seg.data() + s->rx_head, k);
+        copy_bytes(out.data() + n, seg.data() + s->rx_head, k);
         n += k;
         s->rx_head += k;
         if (s->rx_head == seg.size()) {

@@ -256,7 +256,8 @@ TEST(noise_secure_stream, reads_reassemble_frames_from_any_split)
         std::size_t total = 0;
         for (int i = 0; i < 60; ++i) {
             const unsigned kind = rng() % 4;
-            const std::size_t n = kind == 0 ? max_plaintext_size : kind == 1 ? rng() % 3 : rng() % (max_plaintext_size + 1);
+            const std::size_t n =
+                kind == 0 ? max_plaintext_size : (kind == 1 ? rng() % 3 : rng() % (max_plaintext_size + 1));
             sizes.push_back(n);
             total += n;
         }
