@@ -5,13 +5,16 @@
 # the result (ok, or CRASH/TIMEOUT/OOM with the saved input). Exits 1 if any target failed.
 #
 #   scripts/fuzz.sh [options] [SECONDS] [TARGET_REGEX]     SECONDS defaults to 60, REGEX to all
-#   scripts/fuzz.sh --totals                               per-target totals of the results file
+#   scripts/fuzz.sh --totals [TARGET_REGEX]                per-target totals of the results file
+#   scripts/fuzz.sh --merge-only [TARGET_REGEX]            see --merge
 # Options:
 #   -j, --jobs N    targets fuzzed at the same time (default 1; FUZZ_JOBS)
 #   --fresh         start each scratch corpus from the seeds only (drops what earlier runs found)
 #   --corpus DIR    scratch corpora in DIR/<target>/ (default build/fuzz/corpus; FUZZ_CORPUS)
-#   --merge         afterwards, merge inputs that add coverage into fuzz/corpus/<target>/, unless
-#                   that seed corpus would exceed 200 files or 1 MiB (then nothing is merged)
+#   --merge         afterwards, add to fuzz/corpus/<target>/ a small set of scratch inputs that
+#                   covers the edges the seeds miss (set-cover merge, hit counts ignored), unless
+#                   the seed corpus would then exceed 200 files or 1 MiB (then nothing is added)
+#   --merge-only    the same merge from the existing scratch corpora, without fuzzing
 #   --no-record     do not append to the results file
 # Environment: FUZZ_RSS_MB (-rss_limit_mb, default 2048), FUZZ_NICE (nice level, default 19),
 # FUZZ_TIMEOUT (seconds one input may take before it counts as a hang, default 60),
@@ -27,7 +30,7 @@ results="${FUZZ_RESULTS:-$bin/campaign.tsv}"
 rss="${FUZZ_RSS_MB:-2048}"
 niceness="${FUZZ_NICE:-19}"
 unit_timeout="${FUZZ_TIMEOUT:-60}"
-fresh=0 merge=0 record=1 totals=0
+fresh=0 merge=0 record=1 totals=0 fuzz=1
 max_seed_files=200 max_seed_kib=1024
 positional=()
 while [ $# -gt 0 ]; do
@@ -36,15 +39,19 @@ while [ $# -gt 0 ]; do
     --fresh) fresh=1; shift ;;
     --corpus) scratch="$2"; shift 2 ;;
     --merge) merge=1; shift ;;
+    --merge-only) merge=1; fuzz=0; shift ;;
     --no-record) record=0; shift ;;
     --totals) totals=1; shift ;;
-    -h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz: unknown option $1" >&2; exit 2 ;;
     *) positional+=("$1"); shift ;;
   esac
 done
-secs="${positional[0]:-60}"
-filter="${positional[1]:-.}"
+if [ "$totals" -eq 1 ] || [ "$fuzz" -eq 0 ]; then
+  secs=0 filter="${positional[0]:-.}" # --totals [REGEX], --merge-only [REGEX]
+else
+  secs="${positional[0]:-60}" filter="${positional[1]:-.}"
+fi
 
 # Totals over every recorded run: seconds and execs add up, corpus is the latest run's count,
 # failures count the runs that did not end "ok".
@@ -65,7 +72,10 @@ if [ "$totals" -eq 1 ]; then
   exit 0
 fi
 
-[[ "$secs" =~ ^[0-9]+$ ]] && [ "$secs" -gt 0 ] || { echo "fuzz: SECONDS must be a positive integer" >&2; exit 2; }
+if [ "$fuzz" -eq 1 ] && ! { [[ "$secs" =~ ^[0-9]+$ ]] && [ "$secs" -gt 0 ]; }; then
+  echo "fuzz: SECONDS must be a positive integer" >&2
+  exit 2
+fi
 [[ "$jobs" =~ ^[0-9]+$ ]] && [ "$jobs" -gt 0 ] || { echo "fuzz: --jobs must be a positive integer" >&2; exit 2; }
 [ -d "$bin/fuzz" ] || { echo "fuzz: build the fuzz preset first (make fuzz-build)" >&2; exit 1; }
 arts="$bin/artifacts"
@@ -129,45 +139,54 @@ run_one() {
   fi
 }
 
-running=0
-for name in "${targets[@]}"; do
-  if [ "$running" -ge "$jobs" ]; then
-    wait -n
-    running=$((running - 1))
-  fi
-  run_one "$name" &
-  running=$((running + 1))
-done
-wait
+# fuzz_targets: every target, at most $jobs at a time, then the table; sets rc=1 on any failure.
+fuzz_targets() {
+  local running=0 name row n elapsed execs rate files result where
+  for name in "${targets[@]}"; do
+    if [ "$running" -ge "$jobs" ]; then
+      wait -n
+      running=$((running - 1))
+    fi
+    run_one "$name" &
+    running=$((running + 1))
+  done
+  wait
+
+  printf '%-24s %8s %12s %9s %8s  %s\n' target seconds execs exec/s corpus result
+  for name in "${targets[@]}"; do
+    row="$arts/$name.row"
+    if [ ! -f "$row" ]; then
+      printf '%-24s %8s %12s %9s %8s  %s\n' "$name" - - - - "NO RESULT"
+      rc=1
+      continue
+    fi
+    IFS=$'\t' read -r n elapsed execs rate files result where <"$row"
+    rm -f "$row"
+    if [ "$result" = ok ]; then
+      printf '%-24s %8s %12s %9s %8s  %s\n' "$n" "$elapsed" "$execs" "$rate" "$files" ok
+    else
+      rc=1
+      printf '%-24s %8s %12s %9s %8s  %s: %s\n' "$n" "$elapsed" "$execs" "$rate" "$files" "$result" "$where"
+    fi
+  done
+}
 
 rc=0
-printf '%-24s %8s %12s %9s %8s  %s\n' target seconds execs exec/s corpus result
-for name in "${targets[@]}"; do
-  row="$arts/$name.row"
-  if [ ! -f "$row" ]; then
-    printf '%-24s %8s %12s %9s %8s  %s\n' "$name" - - - - "NO RESULT"
-    rc=1
-    continue
-  fi
-  IFS=$'\t' read -r n elapsed execs rate files result where <"$row"
-  rm -f "$row"
-  if [ "$result" = ok ]; then
-    printf '%-24s %8s %12s %9s %8s  %s\n' "$n" "$elapsed" "$execs" "$rate" "$files" ok
-  else
-    rc=1
-    printf '%-24s %8s %12s %9s %8s  %s: %s\n' "$n" "$elapsed" "$execs" "$rate" "$files" "$result" "$where"
-  fi
-done
+[ "$fuzz" -eq 0 ] || fuzz_targets
 
 # Merge back: only inputs that add coverage to the seeds, and only while the seed corpus stays small.
 if [ "$merge" -eq 1 ]; then
   for name in "${targets[@]}"; do
     seeds="fuzz/corpus/$name"
     [ -d "$seeds" ] || continue
+    [ -d "$scratch/$name" ] || { echo "fuzz: no scratch corpus for $name"; continue; }
     before=$(mktemp); after=$(mktemp)
     (cd "$seeds" && ls -1) | sort >"$before"
-    timeout 900 nice -n "$niceness" "$bin/fuzz/fuzz_$name" -merge=1 -rss_limit_mb="$rss" -timeout="$unit_timeout" \
-      "$seeds" "$scratch/$name" >"$arts/$name.merge.log" 2>&1 || echo "fuzz: merge of $name failed (see $arts/$name.merge.log)"
+    # Edges only (-use_counters=0) and a greedy set cover: a few dozen inputs, not every one that
+    # reached a new hit count. Files already in the seed corpus are kept.
+    timeout 900 nice -n "$niceness" "$bin/fuzz/fuzz_$name" -set_cover_merge=1 -use_counters=0 -rss_limit_mb="$rss" \
+      -timeout="$unit_timeout" "$seeds" "$scratch/$name" >"$arts/$name.merge.log" 2>&1 ||
+      echo "fuzz: merge of $name failed (see $arts/$name.merge.log)"
     (cd "$seeds" && ls -1) | sort >"$after"
     added=$(comm -13 "$before" "$after")
     count=$(files_in "$seeds"); kib=$(du -sk --apparent-size "$seeds" | cut -f1)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# `make test`: build release (g++ 12) and asan (clang 14, ASan+UBSan), run the whole suite in the
-# release build (unit, integration, e2e, interop, fuzz-corpus replay) and the unit, integration and
-# replay tests in the asan build, then print the time of every stage. Fails on the first failure
-# of a build, and after both test runs if either failed.
+# `make test`: build release (g++ 12), asan (clang 14, ASan+UBSan) and the libFuzzer targets (clang
+# 14), run the whole suite in the release build (unit, integration, e2e, interop, fuzz-corpus
+# replay), the unit, integration and replay tests in the asan build, and every fuzz target for
+# FUZZ_TEST_SECONDS (default 10) from its seeds; then print the time of every stage. Fails on the
+# first failure of a build, and after all test runs if any failed (a fuzzer crash is a failure).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -23,6 +24,8 @@ stage "configure release" cmake --preset release >/dev/null || exit 1
 stage "build release" cmake --build --preset release -j "$jobs" || exit 1
 stage "configure asan" cmake --preset asan >/dev/null || exit 1
 stage "build asan" cmake --build --preset asan -j "$jobs" || exit 1
+stage "configure fuzz" cmake --preset fuzz >/dev/null || exit 1
+stage "build fuzz (libFuzzer targets)" cmake --build --preset fuzz -j "$jobs" --target fuzzers || exit 1
 
 rc=0
 logs=$(mktemp -d)
@@ -33,6 +36,11 @@ stage "ctest asan (unit, integration, sim, fuzz replay)" bash -c "set -o pipefai
 unset ASAN_OPTIONS UBSAN_OPTIONS
 stage "ctest release (all)" bash -c "set -o pipefail; ctest --test-dir build/release --output-on-failure \
   -j $jobs --timeout 600 | tee $logs/release.log" || rc=1
+# Short fuzzing: every target from its seeds only (a scratch corpus of its own, so the time does not
+# depend on earlier runs), not added to the campaign results of scripts/fuzz.sh.
+fuzz_secs="${FUZZ_TEST_SECONDS:-10}"
+stage "fuzz (${fuzz_secs} s per target)" bash -c "set -o pipefail; scripts/fuzz.sh --fresh --no-record \
+  --corpus build/fuzz/test-corpus -j $jobs $fuzz_secs | tee $logs/fuzz.log" || rc=1
 
 echo
 echo "stage times (seconds):"
@@ -52,4 +60,9 @@ if [ "$total" -eq 0 ]; then
 fi
 echo
 echo "tests: $((total - failed - skipped)) passed, ${failed} failed, ${skipped} skipped"
+if [ -f "$logs/fuzz.log" ]; then
+  fuzzed=$(awk 'NR > 1 && NF >= 6' "$logs/fuzz.log" | wc -l)
+  fuzz_bad=$(awk 'NR > 1 && NF >= 6 && $6 != "ok"' "$logs/fuzz.log" | wc -l)
+  echo "fuzz: ${fuzzed} targets for ${fuzz_secs} s each, $((fuzzed - fuzz_bad)) ok, ${fuzz_bad} failed"
+fi
 exit $rc
