@@ -3,6 +3,9 @@
 # `make bench`: runs the Google Benchmark targets and the reference tools in the same run, inside a
 # network namespace of its own (only lo), and prints a Markdown report with ratios (pcp / reference)
 # to stdout and to build/bench/report.md. Paste the report into docs/benchmarks.md.
+# Then the end-to-end transfer harness (bench/transfer/run.sh: pcp against iperf3, scp, rsync in
+# namespaces it builds; report in build/bench/transfer-report.md). PCP_BENCH_QUICK=1 runs it with
+# small sizes and 3 rounds; PCP_BENCH_TRANSFER=0 leaves it out. It needs root and is skipped without.
 #   bench/run.sh [BUILD_DIR]      (default build/release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,12 +16,19 @@ mkdir -p "$out"
 if [ "${PCP_BENCH_INNER:-}" != "1" ]; then
   flags=(-n)
   [ "$(id -u)" -eq 0 ] || flags=(-r -n)
-  exec unshare "${flags[@]}" env PCP_BENCH_INNER=1 bash "$0" "$@"
+  unshare "${flags[@]}" env PCP_BENCH_INNER=1 bash "$0" "$@"
+  [ "${PCP_BENCH_TRANSFER:-1}" = 1 ] || exit 0
+  quick=()
+  [ "${PCP_BENCH_QUICK:-0}" = 1 ] && quick=(--quick)
+  rc=0
+  bash bench/transfer/run.sh "${quick[@]}" "$build/pcp" || rc=$?
+  [ "$rc" -eq 77 ] && { echo "bench/transfer/run.sh skipped (reason above)"; rc=0; }
+  exit "$rc"
 fi
 ip link set lo up
 
-min_time="${PCP_BENCH_MIN_TIME:-0.5}"
-runs="${PCP_BENCH_RUNS:-5}"
+if [ "${PCP_BENCH_QUICK:-0}" = 1 ]; then min_time="${PCP_BENCH_MIN_TIME:-0.1}" runs="${PCP_BENCH_RUNS:-3}"
+else min_time="${PCP_BENCH_MIN_TIME:-0.5}" runs="${PCP_BENCH_RUNS:-5}"; fi
 
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
