@@ -12,7 +12,7 @@ packages=(
   libngtcp2-dev libngtcp2-crypto-gnutls-dev libgnutls28-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libc-ares-dev
-  iproute2 iputils-ping nftables iperf3 openssh-server openssh-client gnuplot-nox jq
+  iproute2 iputils-ping nftables iperf3 openssh-server openssh-client gnuplot-nox jq rsync
   nodejs python3 util-linux procps psmisc time
 )
 
