@@ -5,6 +5,7 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include "cli/loopback_demo.hpp"
 #include "cli/node_command.hpp"
 #include "cli/transfer_command.hpp"
+#include "engine/core_pool.hpp"
 #include "engine/uring_probe.hpp"
 
 namespace pcp::cli {
@@ -49,10 +51,18 @@ void add_dht_options(CLI::App* sub, dht_cli_options& o)
         ->allow_extra_args(false);
 }
 
-/// A core that could not set up its io_uring stopped the engine: the command failed.
-int after_engine(int rc)
+/// Runs a command on the engine. A core whose io_uring could not be set up (the pool's
+/// constructor throws) or that failed later (it stopped the pool) fails the command: exit 1.
+template <class F>
+int on_engine(F&& command)
 {
-    return engine::engine_failed() ? exit_error : rc;
+    try {
+        int rc = command();
+        return engine::engine_failed() ? exit_error : rc;
+    } catch (const engine::engine_setup_error& e) {
+        std::fprintf(stderr, "pcp: %s\n", e.what());
+        return exit_error;
+    }
 }
 
 /// The io_uring build cannot fall back at run time: check before any io_context exists.
@@ -73,7 +83,9 @@ bool engine_usable()
 
 int run(int argc, char** argv)
 {
-    // PCP_LOG=debug|info|warn|error|off: library log level on stderr (default: warnings).
+    // PCP_LOG=debug|info|warn|error|off: library log level on stderr (default: warnings). spdlog's
+    // default logger writes to stdout, where it would corrupt --json output.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("pcp"));
     spdlog::set_level(spdlog::level::warn);
     if (const char* level = std::getenv("PCP_LOG")) {
         spdlog::set_level(spdlog::level::from_str(level));
@@ -173,25 +185,25 @@ int run(int argc, char** argv)
         return exit_error;
     }
     if (loop->parsed()) {
-        return after_engine(run_loopback_demo(lo));
+        return on_engine([&] { return run_loopback_demo(lo); });
     }
     if (node->parsed()) {
-        return after_engine(run_node(node_opts));
+        return on_engine([&] { return run_node(node_opts); });
     }
     if (ping->parsed()) {
-        return after_engine(run_ping(ping_opts));
+        return on_engine([&] { return run_ping(ping_opts); });
     }
     if (dht->parsed()) {
         dht_opts.what = provide->parsed()          ? dht_command_options::action::provide
                         : find_providers->parsed() ? dht_command_options::action::find_providers
                                                    : dht_command_options::action::find_peer;
-        return after_engine(run_dht_command(dht_opts));
+        return on_engine([&] { return run_dht_command(dht_opts); });
     }
     if (send->parsed()) {
-        return after_engine(run_send(send_opts));
+        return on_engine([&] { return run_send(send_opts); });
     }
     if (receive->parsed()) {
-        return after_engine(run_receive(std::move(recv_opts)));
+        return on_engine([&] { return run_receive(std::move(recv_opts)); });
     }
     return exit_usage;
 }

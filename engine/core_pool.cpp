@@ -2,9 +2,14 @@
 #include "engine/core_pool.hpp"
 #include "engine/uring_probe.hpp"
 
+#if PCP_IO_URING
+#include <boost/asio/detail/io_uring_service.hpp>
+#endif
+
 #include <pthread.h>
 #include <sched.h>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace pcp::engine {
@@ -29,6 +34,18 @@ core_pool::core_pool(core_pool_options opts) : pin_(opts.pin)
     for (std::size_t i = 0; i < n; ++i) {
         auto c = std::make_unique<core>();
         c->guard.emplace(c->ctx.get_executor());
+#if PCP_IO_URING
+        // Asio sets a context's ring up lazily, on its first socket or timer, on whatever thread
+        // that happens: a failure there (enough locked memory for one ring, not for two) threw
+        // out of an unrelated coroutine and the pool hung or aborted. Set every ring up here.
+        try {
+            (void)asio::use_service<asio::detail::io_uring_service>(c->ctx);
+        } catch (const boost::system::system_error& e) {
+            std::string hint = e.code() == boost::system::errc::not_enough_memory ? " (" + memlock_hint() + ")" : "";
+            throw engine_setup_error(fmt::format("pcp needs io_uring, and this kernel refused a ring for engine core {} of {}: {}{}",
+                                                 i, n, e.code().message(), hint));
+        }
+#endif
         cores_.push_back(std::move(c));
     }
 }

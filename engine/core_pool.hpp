@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -32,6 +33,13 @@ struct task_value<asio::awaitable<T>> {
     using type = T;
 };
 } // namespace detail
+
+/// A core's io_uring could not be set up (usually RLIMIT_MEMLOCK): thrown by core_pool's
+/// constructor, which sets every ring up before any thread runs. what() says what to do.
+class engine_setup_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 /// One io_context per core. Core 0 runs on the thread that calls run(); cores 1..n-1 get their own
 /// threads from start(). Not copyable; destroying it stops and joins every core, and destroys the

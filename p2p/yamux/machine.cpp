@@ -77,7 +77,7 @@ private:
 } // namespace
 
 session::session(role r, const config& cfg, instant now)
-    : role_(r), cfg_(cfg), now_(now), next_id_(r == role::client ? 1 : 2)
+    : role_(r), cfg_(cfg), now_(now), next_id_(r == role::client ? 1 : 2), last_input_(now), last_written_(now)
 {
     next_keepalive_ = now + cfg_.keepalive_interval;
     if (cfg_.measure_rtt) {
@@ -109,6 +109,9 @@ result<void> session::handle_input(bytes_view in, instant now)
     now_ = std::max(now_, now);
     if (closed_) {
         return errc::session_closed;
+    }
+    if (!in.empty()) {
+        last_input_ = now_;
     }
     std::size_t pos = 0;
     while (pos < in.size()) {
@@ -335,7 +338,7 @@ void session::handle_timeout(instant now)
     if (closed_) {
         return;
     }
-    if (ping_outstanding_ && now_ >= ping_outstanding_->second + cfg_.ping_timeout) {
+    if (ping_outstanding_ && now_ >= ping_deadline()) {
         close_session(errc::keepalive_timeout);
         return;
     }
@@ -354,12 +357,32 @@ std::optional<instant> session::poll_timeout() const
     }
     std::optional<instant> t;
     if (ping_outstanding_) {
-        t = ping_outstanding_->second + cfg_.ping_timeout;
+        t = ping_deadline();
     }
     if (cfg_.keepalive_interval > duration::zero()) {
         t = t ? std::min(*t, next_keepalive_) : next_keepalive_;
     }
     return t;
+}
+
+// A keepalive ping queues behind whatever the socket still holds, and its pong behind what the
+// peer still sends: on a slow or lossy link that takes longer than ping_timeout although the peer
+// is alive. Bytes arriving prove liveness as well as the pong. On a one-way bulk transfer the
+// sender may receive nothing for long (window updates come every few MiB): there, the socket
+// taking more bytes shows the peer acknowledging, but a trickle of small writes into a dead link
+// looks the same, so that sign counts only until ping_patience after the ping.
+instant session::ping_deadline() const
+{
+    const instant sent = ping_outstanding_->second;
+    const instant by_input = std::max(sent, last_input_) + cfg_.ping_timeout;
+    const instant by_writes = std::min(last_written_ + cfg_.ping_timeout, sent + cfg_.ping_patience);
+    return std::max(by_input, by_writes);
+}
+
+void session::note_written(instant now)
+{
+    now_ = std::max(now_, now);
+    last_written_ = now_;
 }
 
 void session::send_ping()

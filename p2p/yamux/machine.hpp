@@ -122,6 +122,10 @@ public:
     /// Drive timers: sends keepalive pings, closes the session (keepalive_timeout) when a ping
     /// went unanswered for config::ping_timeout. Call at or after poll_timeout().
     void handle_timeout(instant now);
+    /// The connection took every byte poll_transmit handed out so far (a write completed). A
+    /// socket's send buffer is bounded, so on a busy connection this means the peer acknowledged
+    /// older bytes: a sign of life while a ping waits behind megabytes on a slow, lossy link.
+    void note_written(instant now);
     /// The underlying connection is gone (EOF or I/O error): the session closes with
     /// transport_closed and reports session_closed.
     void handle_transport_closed();
@@ -233,6 +237,7 @@ private:
     result<void> fail(errc e, bool send_go_away);
     void close_session(error_code reason);
     void send_ping();
+    [[nodiscard]] instant ping_deadline() const;
     void on_remote_fin(stream& s);
     void on_remote_reset(stream& s, std::uint32_t code);
     void push_session_event(event ev);
@@ -304,6 +309,8 @@ private:
     // pings
     std::uint32_t next_ping_id_ = 0;
     std::optional<std::pair<std::uint32_t, instant>> ping_outstanding_;
+    instant last_input_;  ///< when bytes last arrived: they prove the peer alive as a pong does
+    instant last_written_; ///< when the connection last took written bytes (note_written)
     instant next_keepalive_;
     std::optional<duration> rtt_;
 };

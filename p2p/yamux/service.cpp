@@ -139,6 +139,7 @@ task<result<bool>> session_service::flush_once(byte_buffer& out)
             co_return false;
         }
         PCP_CO_TRY(co_await frames->flush_frames());
+        machine_.note_written(steady::now());
         co_return true;
     }
     out.clear();
@@ -149,6 +150,7 @@ task<result<bool>> session_service::flush_once(byte_buffer& out)
         co_return false;
     }
     PCP_CO_TRY(co_await conn_->write_all(out));
+    machine_.note_written(steady::now());
     co_return true;
 }
 
@@ -468,6 +470,7 @@ void mux_stream::abort() noexcept
         session_->machine_.reset(id_);
         session_->kick();
         session_->waiters_.erase(id_);
+        waiter_.changed.notify(); // a read or write waiting on this stream ends with stream_reset
     }
 }
 

@@ -42,14 +42,8 @@ limited recv 64 b "$pcp" receive --json --no-dht -y --timeout 5 -o "$work/out" a
 [ "$RC" -eq 1 ] && ok "receive, RLIMIT_MEMLOCK 64 KiB: exit 1" || bad "receive, RLIMIT_MEMLOCK 64 KiB: exit $RC (134 = abort, 124 = hung), expected 1: $(head -c 300 <<<"$MSG")"
 says_what_to_do "$MSG" && ok "receive: the message says what to do" || bad "receive: no hint at RLIMIT_MEMLOCK in: $(head -c 300 <<<"$MSG")"
 
-# KNOWN BUG (open, see the issue-7 note): with enough locked memory for one ring but not two, the
-# two-core engine still hangs instead of failing; the second core's ring setup error does not
-# reach core_pool::run_core. Run it with PCP_FAULT_KNOWN_BUGS=1; reported as skipped otherwise.
-if [ "${PCP_FAULT_KNOWN_BUGS:-0}" != 1 ]; then
-  echo "ok - # SKIP selftest loopback (2 cores) at RLIMIT_MEMLOCK 2 MiB: known hang, not fixed yet (PCP_FAULT_KNOWN_BUGS=1 runs it)"
-  fault_summary
-  exit $?
-fi
+# Enough locked memory for one ring but not two: the two-core engine used to hang or abort (a
+# core's ring was set up lazily, on another thread); the pool now sets every ring up first.
 limited loop 2048 a "$pcp" selftest loopback --bytes 1048576 --json
 if [ "$RC" -eq 0 ]; then
   ok "selftest loopback (2 cores), RLIMIT_MEMLOCK 2 MiB: worked"

@@ -408,6 +408,59 @@ TEST(yamux_session, keepalive_ping_and_timeout)
     EXPECT_EQ(s.poll_timeout(), std::nullopt);
 }
 
+TEST(yamux_session, bytes_arriving_keep_a_slow_pong_alive)
+{
+    // A ping queued behind megabytes on a lossy link: its pong comes late, but frames keep
+    // arriving, so the peer is alive. Only silence for ping_timeout after the ping closes.
+    config c;
+    c.keepalive_interval = 30s;
+    c.ping_timeout = 10s;
+    c.measure_rtt = false;
+    session s{role::client, c, t0};
+    s.handle_timeout(t0 + 30s);
+    auto f = drain(s);
+    ASSERT_EQ(f.size(), 1u);
+    ASSERT_EQ(f[0].h.type, ping);
+    byte_buffer other_ping; // any frame will do: the peer's own ping
+    encode(header{0, ping, flag::syn, 0, 77}, other_ping);
+    ASSERT_TRUE(s.handle_input(other_ping, t0 + 38s));
+    EXPECT_EQ(s.poll_timeout(), t0 + 48s);
+    s.handle_timeout(t0 + 45s);
+    EXPECT_FALSE(s.closed()); // the old rule closed at +40 s
+    ASSERT_TRUE(s.handle_input(other_ping, t0 + 47s));
+    s.handle_timeout(t0 + 56s);
+    EXPECT_FALSE(s.closed());
+    s.handle_timeout(t0 + 57s); // silent for 10 s
+    EXPECT_TRUE(s.closed());
+    EXPECT_EQ(s.close_reason(), errc::keepalive_timeout);
+}
+
+TEST(yamux_session, writes_taken_keep_a_slow_pong_alive_up_to_the_patience)
+{
+    // The sender of a bulk transfer: nothing arrives, but the socket keeps taking its bytes (the
+    // peer acknowledges them). That counts, but only until ping_patience after the ping.
+    config c;
+    c.keepalive_interval = 30s;
+    c.ping_timeout = 10s;
+    c.ping_patience = 60s;
+    c.measure_rtt = false;
+    session s{role::client, c, t0};
+    s.handle_timeout(t0 + 30s);
+    ASSERT_EQ(drain(s).size(), 1u);
+    s.note_written(t0 + 30s);
+    EXPECT_EQ(s.poll_timeout(), t0 + 40s);
+    for (auto t = 35s; t <= 85s; t += 5s) {
+        s.note_written(t0 + t);
+        s.handle_timeout(t0 + t + 4s);
+        ASSERT_FALSE(s.closed()) << "at +" << (t + 4s).count() << " s";
+    }
+    EXPECT_EQ(s.poll_timeout(), t0 + 90s); // 30 s + patience, although written at +85 s
+    s.note_written(t0 + 89s);
+    s.handle_timeout(t0 + 90s);
+    EXPECT_TRUE(s.closed());
+    EXPECT_EQ(s.close_reason(), errc::keepalive_timeout);
+}
+
 TEST(yamux_session, stream_flood_is_refused_with_rst)
 {
     config c = quiet();

@@ -221,5 +221,62 @@ TEST(yamux_service, cancelled_lent_read_loses_nothing)
     EXPECT_EQ(got, pattern(200000, 4));
 }
 
+
+task<void> abort_after(transport::stream& s, duration d)
+{
+    co_await engine::sleep_for(d);
+    s.abort();
+}
+
+task<void> read_expecting_reset(transport::stream& s, std::size_t size, error_code& got)
+{
+    std::vector<std::byte> buf(size);
+    auto r = co_await engine::with_timeout(s.read_some(buf), 5s);
+    got = r ? error_code{} : r.error();
+}
+
+task<void> write_expecting_reset(transport::stream& s, error_code& got)
+{
+    auto data = pattern(1 << 20, 5); // far beyond the window nobody reads
+    auto w = co_await engine::with_timeout(s.write_all(data), 5s);
+    got = w ? error_code{} : w.error();
+}
+
+task<void> aborted_while_waiting(session_pair& p, std::size_t read_size, bool writer, error_code& got)
+{
+    auto s = co_await p.a->open_stream();
+    auto t = co_await p.b->accept_stream();
+    if (!s || !t) {
+        ADD_FAILURE() << "no stream";
+        co_return;
+    }
+    transport::stream& mine = writer ? *s.value() : *t.value();
+    if (writer) {
+        co_await (write_expecting_reset(mine, got) && abort_after(mine, 50ms));
+    } else {
+        co_await (read_expecting_reset(mine, read_size, got) && abort_after(mine, 50ms));
+    }
+}
+
+// abort() from another coroutine must wake a read or write waiting on the same stream at once
+// (it used to sleep until the 5 s deadline here, or forever without one).
+TEST(yamux_service, abort_wakes_a_waiting_reader_or_writer)
+{
+    struct variant {
+        const char* name;
+        std::size_t read_size;
+        bool writer;
+    };
+    for (const variant& v : {variant{"copying read", 1024, false}, variant{"lent read", 65536, false},
+                             variant{"lent write", 0, true}}) {
+        session_pair p(true);
+        error_code got;
+        const auto t0 = std::chrono::steady_clock::now();
+        p.run(aborted_while_waiting(p, v.read_size, v.writer, got));
+        EXPECT_EQ(got, make_error_code(errc::stream_reset)) << v.name << ": " << got.message();
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, 4s) << v.name;
+    }
+}
+
 } // namespace
 } // namespace pcp::p2p::yamux
