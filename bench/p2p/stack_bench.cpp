@@ -2,6 +2,8 @@
 // The libp2p stack's cost: Noise transport frames (seal+open per frame size), yamux framing, the
 // zero-copy Noise+yamux data path in memory (one core), and end to end Noise+yamux throughput over
 // loopback TCP between two in-process hosts (two cores).
+#include "crypto/crc32c.hpp"
+#include "crypto/sha256.hpp"
 #include "engine/cancel.hpp"
 #include "engine/core_pool.hpp"
 #include "p2p/host/host.hpp"
@@ -35,6 +37,30 @@ void bm_noise_seal_open(benchmark::State& state)
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * len));
 }
 BENCHMARK(bm_noise_seal_open)->Arg(1024)->Arg(16384)->Arg(65519);
+
+// The per-file check of the transfer: CRC-32C (what it uses) against SHA-256 (what it used).
+void bm_file_check_crc32c(benchmark::State& state)
+{
+    std::vector<std::byte> data(static_cast<std::size_t>(state.range(0)), std::byte{7});
+    for (auto _ : state) {
+        crypto::crc32c c;
+        c.update(data);
+        benchmark::DoNotOptimize(c.value());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * data.size()));
+    state.SetLabel(crypto::crc32c_hardware() ? "sse4.2" : "table");
+}
+BENCHMARK(bm_file_check_crc32c)->Arg(65536);
+
+void bm_file_check_sha256(benchmark::State& state)
+{
+    std::vector<std::byte> data(static_cast<std::size_t>(state.range(0)), std::byte{7});
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(crypto::sha256(data));
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * data.size()));
+}
+BENCHMARK(bm_file_check_sha256)->Arg(65536);
 
 void bm_yamux_frames(benchmark::State& state)
 {

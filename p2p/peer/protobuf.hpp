@@ -111,6 +111,13 @@ inline void put_varint(std::uint32_t number, std::uint64_t v, byte_buffer& out)
     put_key(number, varint_type, out);
     encode_varint(v, out);
 }
+inline void put_fixed32(std::uint32_t number, std::uint32_t v, byte_buffer& out)
+{
+    put_key(number, fixed32_type, out);
+    for (int i = 0; i < 4; ++i) {
+        out.push_back(static_cast<std::byte>(v >> (8 * i)));
+    }
+}
 inline void put_bytes(std::uint32_t number, bytes_view b, byte_buffer& out)
 {
     put_key(number, len_type, out);

@@ -338,13 +338,13 @@ result<void> receiver_machine::reject(reject_reason why, std::string text)
     return ok();
 }
 
-result<void> receiver_machine::file_ok(std::uint64_t index, const std::array<std::byte, 32>& sha256)
+result<void> receiver_machine::file_ok(std::uint64_t index, std::uint32_t crc32c)
 {
     if (unacked_.empty() || unacked_.front() != index) {
         return make_error_code(errc::unexpected_message);
     }
     unacked_.pop_front();
-    queue(message{transfer::file_ack{index, sha256}});
+    queue(message{transfer::file_ack{index, crc32c}});
     return ok();
 }
 
@@ -535,7 +535,7 @@ result<void> sender_machine::on_message(message&& m)
             unacked_.front().index != k->file) {
             return failure(errc::unexpected_message);
         }
-        if (unacked_.front().sha256 != k->sha256) {
+        if (unacked_.front().crc32c != k->crc32c) {
             return failure(errc::integrity);
         }
         unacked_.pop_front();
@@ -593,14 +593,14 @@ result<void> sender_machine::begin_segment(const data_header& h, byte_buffer& ou
     return ok();
 }
 
-result<void> sender_machine::file_sent(std::uint64_t index, const std::array<std::byte, 32>& sha256)
+result<void> sender_machine::file_sent(std::uint64_t index, std::uint32_t crc32c)
 {
     if (phase_ != sender_phase::data || !open_file_ || *open_file_ != index || last_file_ != open_file_) {
         return make_error_code(errc::unexpected_message);
     }
     open_file_.reset();
     ++files_sent_;
-    unacked_.push_back({index, sha256});
+    unacked_.push_back({index, crc32c});
     return ok();
 }
 

@@ -89,9 +89,9 @@ public:
     [[nodiscard]] result<void> accept();
     /// Refuse the offer (phase manifest or decide): reject is queued, the machine closes.
     [[nodiscard]] result<void> reject(reject_reason why, std::string message);
-    /// Report file `index` written and renamed, with the SHA-256 of what was written. Files are
+    /// Report file `index` written and renamed, with the CRC-32C of what was written. Files are
     /// acknowledged in order, after their file_end event.
-    [[nodiscard]] result<void> file_ok(std::uint64_t index, const std::array<std::byte, 32>& sha256);
+    [[nodiscard]] result<void> file_ok(std::uint64_t index, std::uint32_t crc32c);
     /// After the done event and every file_ok: queue `finished` (after syncfs when synced).
     [[nodiscard]] result<void> finish(bool synced);
     /// Give up: queue an abort (unless one was already sent or the machine is closed).
@@ -186,8 +186,8 @@ public:
     /// Append the frame of a data header to `out`; the caller then sends h.length raw bytes.
     /// Segments go in manifest order of files, contiguous from offset 0. Errors: unexpected_message.
     [[nodiscard]] result<void> begin_segment(const data_header& h, byte_buffer& out);
-    /// Record the SHA-256 of what was read for file `index` (after its last segment).
-    [[nodiscard]] result<void> file_sent(std::uint64_t index, const std::array<std::byte, 32>& sha256);
+    /// Record the CRC-32C of what was read for file `index` (after its last segment).
+    [[nodiscard]] result<void> file_sent(std::uint64_t index, std::uint32_t crc32c);
     /// Every file sent: queue done.
     [[nodiscard]] result<void> finish_data();
     /// Give up: queue an abort.
@@ -225,7 +225,7 @@ private:
     std::uint64_t bytes_sent_ = 0;
     struct pending {
         std::uint64_t index;
-        std::array<std::byte, 32> sha256;
+        std::uint32_t crc32c;
     };
     std::deque<pending> unacked_;
     bool abort_sent_ = false;

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <deque>
 
-#include "crypto/sha256.hpp"
+#include "crypto/crc32c.hpp"
 #include "engine/cancel.hpp"
 #include "engine/notify.hpp"
 #include "p2p/transfer/fs.hpp"
@@ -213,7 +213,7 @@ struct sender_session {
             co_await give_up(abort_code::source_changed, "a file changed while it was being sent", index);
             co_return make_error_code(errc::source_changed);
         }
-        crypto::sha256_hasher hasher;
+        crypto::crc32c check;
         std::uint64_t offset = 0;
         const std::size_t room = max_data_header_size;
         do {
@@ -250,7 +250,7 @@ struct sender_session {
                 co_return b.error();
             }
             std::memcpy(buf.data() + room - hdr.size(), hdr.data(), hdr.size());
-            hasher.update(bytes_view(buf.data() + room, n));
+            check.update(bytes_view(buf.data() + room, n));
             bytes_view frame(buf.data() + room - hdr.size(), hdr.size() + n);
             auto w = co_await s.write_all(frame);
             if (!w) {
@@ -260,8 +260,7 @@ struct sender_session {
             prog.bytes_done += n;
             sink.on_progress(prog);
         } while (offset < e.size);
-        auto digest = hasher.finish();
-        PCP_CO_TRY(sm.file_sent(index, digest));
+        PCP_CO_TRY(sm.file_sent(index, check.value()));
         co_return ok();
     }
 
@@ -421,7 +420,7 @@ struct receiver_session {
     std::optional<entry> current;
     std::uint64_t current_index = 0;
     std::optional<file_writer> writer;
-    crypto::sha256_hasher hasher;
+    crypto::crc32c check; ///< of the current file's bytes
     std::uint64_t file_pos = 0;
 
     receiver_session(transport::stream& st, const receive_options& o, prompt& a, event_sink& sk)
@@ -545,7 +544,7 @@ struct receiver_session {
     {
         if (!current) {
             PCP_TRY(seek_file(h.file));
-            hasher.reset();
+            check.reset();
             file_pos = 0;
             if (fs) {
                 auto w = fs->create_file(current->path);
@@ -565,7 +564,7 @@ struct receiver_session {
 
     result<void> on_data(bytes_view b)
     {
-        hasher.update(b);
+        check.update(b);
         file_pos += b.size();
         prog.bytes_done += b.size();
         if (writer) {
@@ -580,7 +579,7 @@ struct receiver_session {
 
     result<void> on_file_end(std::uint64_t index)
     {
-        auto digest = hasher.finish();
+        const std::uint32_t digest = check.value();
         if (writer) {
             auto c = writer->commit(current->mode, current->mtime_sec, current->mtime_nsec, opts.overwrite);
             if (!c) {

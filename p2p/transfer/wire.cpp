@@ -87,7 +87,7 @@ struct body_encoder {
     void operator()(const file_ack& m) const
     {
         pb::put_varint(1, m.file, b);
-        pb::put_bytes(2, m.sha256, b);
+        pb::put_fixed32(3, m.crc32c, b);
     }
     void operator()(const done& m) const
     {
@@ -312,12 +312,11 @@ result<file_ack> decode_file_ack(bytes_view in)
     while (auto f = r.next()) {
         if (f->number == 1) {
             PCP_TRY(m.file, want_varint(*f));
-        } else if (f->number == 2) {
-            PCP_TRY(auto b, want_bytes(*f));
-            if (b.size() != m.sha256.size()) {
+        } else if (f->number == 3) {
+            if (f->type != pb::fixed32_type) {
                 return bad();
             }
-            std::memcpy(m.sha256.data(), b.data(), b.size());
+            m.crc32c = static_cast<std::uint32_t>(f->value);
             have_hash = true;
         }
     }

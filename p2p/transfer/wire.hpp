@@ -137,11 +137,12 @@ struct data_header {
     bool operator==(const data_header&) const = default;
 };
 
-/// Receiver → sender: file `file` is complete, renamed into place, and these are the SHA-256 of
-/// the bytes written (from the start offset to the end).
+/// Receiver → sender: file `file` is complete, renamed into place, and this is the CRC-32C of the
+/// bytes written (from the start offset to the end). Field 2 (a SHA-256, before 2026-11-25) is
+/// retired: an ack without field 3 is refused.
 struct file_ack {
-    std::uint64_t file = 0;                 ///< field 1
-    std::array<std::byte, 32> sha256{};     ///< field 2: exactly 32 bytes
+    std::uint64_t file = 0;   ///< field 1
+    std::uint32_t crc32c = 0; ///< field 3: fixed32
     bool operator==(const file_ack&) const = default;
 };
 

@@ -9,11 +9,9 @@
 namespace pcp::p2p::transfer {
 namespace {
 
-std::array<std::byte, 32> digest_of(std::uint64_t i)
+std::uint32_t digest_of(std::uint64_t i)
 {
-    std::array<std::byte, 32> d{};
-    d[0] = std::byte(i);
-    return d;
+    return 0x9e3779b9u * static_cast<std::uint32_t>(i + 1);
 }
 
 /// Feed everything `from` has to send into the receiver; collect events.

@@ -27,11 +27,8 @@ std::vector<message> samples()
     v.emplace_back(reject{2, "3 paths exist"});
     v.emplace_back(data_header{1, 0, 262144, false});
     v.emplace_back(data_header{1, 262144, 7, true});
-    file_ack a{9, {}};
-    for (std::size_t i = 0; i < a.sha256.size(); ++i) {
-        a.sha256[i] = std::byte(i * 7);
-    }
-    v.emplace_back(a);
+    v.emplace_back(file_ack{9, 0xe3069283u});
+    v.emplace_back(file_ack{0, 0});
     v.emplace_back(done{2, 12345});
     v.emplace_back(finished{true});
     v.emplace_back(finished{false});
@@ -141,13 +138,19 @@ TEST(transfer_wire, zero_length_and_malformed_frames_are_refused)
     byte_buffer v;
     peer::pb::put_varint(1, 5, v);
     EXPECT_EQ(decode_body(v).error(), errc::malformed);
-    // file_ack with a short hash.
+    // file_ack with the retired SHA-256 field and no CRC-32C; with the CRC as a varint.
     byte_buffer ack;
     byte_buffer a;
     peer::pb::put_varint(1, 0, a);
-    peer::pb::put_bytes(2, byte_buffer(31), a);
+    peer::pb::put_bytes(2, byte_buffer(32), a);
     peer::pb::put_bytes(7, a, ack);
     EXPECT_EQ(decode_body(ack).error(), errc::malformed);
+    byte_buffer ack2;
+    byte_buffer a2;
+    peer::pb::put_varint(1, 0, a2);
+    peer::pb::put_varint(3, 5, a2);
+    peer::pb::put_bytes(7, a2, ack2);
+    EXPECT_EQ(decode_body(ack2).error(), errc::malformed);
     // finished with synced = 2.
     byte_buffer f;
     byte_buffer fi;
