@@ -126,6 +126,9 @@ struct sender_session {
             auto n = co_await s.read_some(buf);
             if (!n || n.value() == 0) {
                 if (!stop) {
+                    if (!n) {
+                        sink.on_error("the connection to the receiver broke (" + n.error().message() + ")");
+                    }
                     auto eof = sm.handle_eof();
                     reader_error = eof ? error_code{} : make_error_code(errc::interrupted);
                     stop = true;
@@ -137,7 +140,7 @@ struct sender_session {
                 auto used = sm.handle_input(in);
                 if (!used) {
                     if (used.error() == errc::integrity) {
-                        sink.on_error("a file differs on the receiver (SHA-256 mismatch)");
+                        sink.on_error("a file differs on the receiver (CRC-32C mismatch)");
                     }
                     on_events();
                     if (!reader_error) {

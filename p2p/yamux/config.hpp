@@ -46,10 +46,12 @@ struct config {
     std::size_t max_control_frames = 4096;
     /// Keepalive ping period; zero disables keepalive (the start-up RTT ping is separate).
     duration keepalive_interval = std::chrono::seconds(30);
-    /// An unanswered ping closes the session after this long (go: 10 s), counted from the ping or
-    /// from the last sign of life after it: bytes received, or the connection taking bytes
-    /// written (see session::note_written; that one at most until ping_patience after the ping).
-    duration ping_timeout = std::chrono::seconds(10);
+    /// An unanswered ping closes the session after this long, counted from the ping or from the
+    /// last sign of life after it: bytes received, or the connection taking bytes written (see
+    /// session::note_written; that one at most until ping_patience after the ping). go uses 10 s;
+    /// pcp cannot resume a transfer yet, so it rides out TCP's retransmission back-off on a lossy
+    /// link a little longer (3 lost retransmissions in a row at a 1 s RTO are 15 s of silence).
+    duration ping_timeout = std::chrono::seconds(20);
     /// How long written bytes being taken may keep an unanswered ping's session alive.
     duration ping_patience = std::chrono::seconds(60);
     /// Send one ping at start to measure the RTT for window auto-tuning (js and go do so).

@@ -264,7 +264,7 @@ task<result<std::unique_ptr<transport::stream>>> session_service::accept_stream(
             continue;
         }
         if (machine_.closed()) {
-            co_return make_error_code(errc::session_closed);
+            co_return closed_error();
         }
         if (!co_await inbound_ready_.wait()) {
             co_return make_error_code(asio::error::operation_aborted);
@@ -352,7 +352,7 @@ task<result<std::size_t>> mux_stream::read_some(mutable_bytes buf)
         }
         if (!info) {
             gone_ = true;
-            co_return make_error_code(m.closed() ? errc::session_closed : errc::stream_reset);
+            co_return m.closed() ? session_->closed_error() : make_error_code(errc::stream_reset);
         }
         if (info->remote_closed) {
             eof_ = true;
@@ -438,7 +438,7 @@ task<result<void>> mux_stream::write_lent(bytes_view buf)
         auto info = m.info(id_);
         if (!info || info->reset) {
             gone_ = true;
-            co_return make_error_code(m.closed() && !info ? errc::session_closed : errc::stream_reset);
+            co_return m.closed() && !info ? session_->closed_error() : make_error_code(errc::stream_reset);
         }
         if (info->lent == 0) {
             break;
@@ -448,7 +448,7 @@ task<result<void>> mux_stream::write_lent(bytes_view buf)
         }
     }
     if (m.take_back(id_) != buf.size()) {
-        co_return make_error_code(m.closed() ? errc::session_closed : errc::stream_reset); // dropped, not sent
+        co_return m.closed() ? session_->closed_error() : make_error_code(errc::stream_reset); // dropped, not sent
     }
     co_return ok();
 }

@@ -41,6 +41,13 @@ public:
 
     [[nodiscard]] bool closed() const noexcept { return machine_.closed(); }
     [[nodiscard]] error_code close_reason() const noexcept { return machine_.close_reason(); }
+    /// What a stream operation on the closed session reports: why it closed (keepalive timeout,
+    /// transport closed, a protocol error), or session_closed when no reason was recorded.
+    [[nodiscard]] error_code closed_error() const noexcept
+    {
+        auto r = machine_.close_reason();
+        return r ? r : make_error_code(errc::session_closed);
+    }
     [[nodiscard]] std::optional<duration> rtt() const noexcept { return machine_.rtt(); }
     [[nodiscard]] std::size_t stream_count() const noexcept { return machine_.stream_count(); }
     [[nodiscard]] const session& machine() const noexcept { return machine_; }

@@ -380,6 +380,7 @@ TEST_F(yamux_pair, pings_are_echoed_while_data_sits_unread)
 TEST(yamux_session, keepalive_ping_and_timeout)
 {
     config c = quiet();
+    c.ping_timeout = 10s; // go's value; pcp's default is 20 s
     session s{role::client, c, t0};
     EXPECT_EQ(s.poll_timeout(), t0 + 30s);
     s.handle_timeout(t0 + 29s);
