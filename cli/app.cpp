@@ -112,6 +112,12 @@ int run(int argc, char** argv)
     node->add_flag("--json", node_opts.json, "JSON lines on stdout: listening, peer_identified");
     node->add_flag("--no-mdns", node_opts.no_mdns, "Do not announce this node on mDNS (_p2p._udp.local)");
     node->add_flag("--dht-server", node_opts.dht.server, "Serve the Kademlia DHT (/ipfs/kad/1.0.0)");
+    node->add_option("--max-connections", node_opts.max_connections, "Live connections at most; more inbound ones are refused at once")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{65536}))
+        ->capture_default_str();
+    node->add_option("--max-streams", node_opts.max_streams, "Inbound streams per connection at most; more are reset")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{65536}))
+        ->capture_default_str();
     add_dht_options(node, node_opts.dht);
 
     ping_options ping_opts;

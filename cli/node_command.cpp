@@ -91,6 +91,8 @@ task<void> node_main(engine::core_pool& pool, p2p::host::host& h, bool json_out,
 int run_node(const node_options& opts)
 {
     p2p::host::host_config cfg;
+    cfg.max_connections = opts.max_connections;
+    cfg.yamux.max_inbound_streams = opts.max_streams;
     std::vector<std::string> listen = opts.listen;
     if (listen.empty()) {
         listen = {"/ip4/0.0.0.0/tcp/0", "/ip6/::/tcp/0"};

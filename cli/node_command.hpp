@@ -13,6 +13,8 @@ struct node_options {
     std::vector<std::string> listen; ///< multiaddrs; empty = /ip4/0.0.0.0/tcp/0 and /ip6/::/tcp/0
     bool json = false;
     bool no_mdns = false; ///< do not announce on mDNS as an ordinary libp2p peer (_p2p._udp.local)
+    std::size_t max_connections = 1024; ///< live connections; more inbound are refused at once
+    std::size_t max_streams = 512;      ///< inbound yamux streams per connection; more are reset
     /// The DHT: joined when --dht-server, --bootstrap or --private-dht is given.
     dht_cli_options dht;
 };

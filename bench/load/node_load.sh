@@ -6,13 +6,13 @@
 #   2. N connections (Noise + yamux) established, then pinged for PCP_LOAD_DURATION seconds; RSS
 #      and CPU sampled with all N live; a fresh `pcp ping` must succeed meanwhile;
 #   3. after the clients closed: RSS again (no leak: back near idle);
-#   4. over the limit: max_connections + 50 clients (node default 1024; `pcp node` has no option to
-#      lower it): exactly max_connections may be admitted, the rest must be refused at once (reset),
+#   4. over the limit: max_connections + 50 clients (`pcp node --max-connections`, default 1024):
+#      exactly max_connections may be admitted, the rest must be refused at once (reset),
 #      not by a timeout; the node keeps serving and stays alive.
 # Prints a Markdown report; writes the numbers as JSON to $PCP_LOAD_SUMMARY when set.
 #   bench/load/node_load.sh [PCP_BINARY] [LOADGEN_BINARY] [N]
 #   env: PCP_LOAD_DURATION (s, default 5), PCP_LOAD_OVER_LIMIT=0 skips step 4,
-#        PCP_LOAD_MAX_CONNECTIONS (default 1024, the node's host_config default)
+#        PCP_LOAD_MAX_CONNECTIONS (default 1024, the node's default; passed as --max-connections)
 # Exit: 0 ran (the caller judges the numbers; tests/load/node_load_test.sh does), 1 a step could not
 # run (node did not start, loadgen crashed), 77 no namespace / not enough file descriptors.
 set -uo pipefail
@@ -100,9 +100,10 @@ settled_rss() {
   kib "$node_pid" VmRSS
 }
 
-dht_flags=()
-"$pcp" node --help 2>/dev/null | grep -q -- '--private-dht' && dht_flags=(--private-dht)
-"$pcp" node --no-mdns "${dht_flags[@]}" --listen /ip4/127.0.0.1/tcp/4001 >"$work/node.out" 2>"$work/node.err" &
+node_flags=()
+"$pcp" node --help 2>/dev/null | grep -q -- '--private-dht' && node_flags=(--private-dht)
+"$pcp" node --help 2>/dev/null | grep -q -- '--max-connections' && node_flags+=(--max-connections "$max_conn")
+"$pcp" node --no-mdns "${node_flags[@]}" --listen /ip4/127.0.0.1/tcp/4001 >"$work/node.out" 2>"$work/node.err" &
 node_pid=$!
 wait_line "$work/node.out" '/p2p/' 10 "$node_pid" || die "pcp node did not start"
 addr=$(grep -m1 -o '/ip4/127\.0\.0\.1/tcp/[0-9]*/p2p/[A-Za-z0-9]*' "$work/node.out")
