@@ -64,7 +64,7 @@ ossl=$(openssl speed -evp chacha20-poly1305 -bytes 16384 -seconds 2 2>/dev/null 
 
 stack_ossl=$(awk -v a="$stack_med" -v b="$ossl" 'BEGIN { printf "%.2f", a / b }')
 "$build/bench/bench_engine" --benchmark_min_time="$min_time" --benchmark_format=console > "$out/engine.txt" 2>&1
-"$build/bench/bench_p2p" --benchmark_min_time="$min_time" --benchmark_filter='seal_open|yamux_frames' \
+"$build/bench/bench_p2p" --benchmark_min_time="$min_time" --benchmark_filter='seal_open|yamux_frames|file_check|manifest_codec' \
   --benchmark_format=console >> "$out/engine.txt" 2>&1
 
 {
