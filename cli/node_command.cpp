@@ -50,6 +50,24 @@ std::string maybe_addr(const std::optional<byte_buffer>& b)
     return m ? m.value().to_string() : std::string("(invalid)");
 }
 
+/// `dht_routing_table` events (JSON only) whenever the table's size changed, checked twice a
+/// second: a node operator (and the interop test) sees the table fill after the bootstrap.
+task<void> watch_routing_table(p2p::kad::dht& d, const reporter& rep)
+{
+    std::size_t last = d.routing_table_size();
+    for (;;) {
+        auto ec = co_await engine::sleep_for(std::chrono::milliseconds(500));
+        if (ec) {
+            co_return; // cancelled: the node is stopping
+        }
+        const std::size_t now = d.routing_table_size();
+        if (now != last) {
+            last = now;
+            rep.event({{"event", "dht_routing_table"}, {"size", now}});
+        }
+    }
+}
+
 /// Join the DHT, then keep the routing table fresh (server nodes) until cancelled.
 task<void> node_dht(p2p::kad::dht& d, const dht_cli_options& o, std::vector<p2p::peer::multiaddr> bootstrap, const reporter& rep)
 {
@@ -61,7 +79,8 @@ task<void> node_dht(p2p::kad::dht& d, const dht_cli_options& o, std::vector<p2p:
     } else {
         rep.event({{"event", "dht_bootstrap"}, {"ok", true}, {"routing_table", 0}, {"message", "no bootstrap peers: a new private DHT"}});
     }
-    co_await d.refresh_loop(d.options().cfg.refresh_interval);
+    auto both = d.refresh_loop(d.options().cfg.refresh_interval) && watch_routing_table(d, rep);
+    co_await std::move(both);
 }
 
 task<void> node_main(engine::core_pool& pool, p2p::host::host& h, bool json_out, int& signal_out,
