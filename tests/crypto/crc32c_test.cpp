@@ -3,6 +3,7 @@
 // table, incremental equals one-shot at every split.
 #include "crypto/crc32c.hpp"
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -59,7 +60,8 @@ TEST(crc32c, incremental_equals_one_shot_at_every_split)
 TEST(crc32c, hardware_and_table_agree)
 {
     std::mt19937 rng(11);
-    for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 63u, 64u, 65u, 4095u, 65536u}) {
+    // Below, at and above one three-lane block (3 × 512 bytes), and several blocks plus a tail.
+    for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 63u, 64u, 65u, 1535u, 1536u, 1537u, 1543u, 3072u, 4095u, 65536u, 65543u}) {
         byte_buffer data(n);
         for (auto& b : data) {
             b = static_cast<std::byte>(rng());
@@ -69,6 +71,23 @@ TEST(crc32c, hardware_and_table_agree)
             EXPECT_EQ(crc32c_of(part), crc32c_portable(part)) << n << " bytes from " << skip;
         }
     }
+}
+
+TEST(crc32c, long_input_in_odd_pieces_matches_the_table)
+{
+    std::mt19937 rng(13);
+    byte_buffer data(200000);
+    for (auto& b : data) {
+        b = static_cast<std::byte>(rng());
+    }
+    crc32c c;
+    std::size_t pos = 0;
+    while (pos < data.size()) {
+        const std::size_t n = std::min<std::size_t>(data.size() - pos, rng() % 5000);
+        c.update(bytes_view(data).subspan(pos, n));
+        pos += n;
+    }
+    EXPECT_EQ(c.value(), crc32c_portable(data));
 }
 
 TEST(crc32c, a_flipped_bit_changes_it)
