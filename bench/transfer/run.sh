@@ -70,15 +70,8 @@ started=$(date +%s)
 commit="${PCP_BENCH_COMMIT:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null)$(git -C "$root" diff --quiet HEAD -- 2>/dev/null || echo ", work tree modified")}"
 
 # ---- topology: a and b on a bridge; l with only lo
-netns_create a b l
-netns_switch_create sw
-netns_switch_attach a eth0 sw
-netns_switch_attach b eth0 sw
-netns_addr a eth0 10.233.0.1/24
-netns_addr b eth0 10.233.0.2/24
-netns_mcast_route a eth0
-netns_mcast_route b eth0
-netns_reach a 10.233.0.2 2 >/dev/null || { echo "the two namespaces cannot reach each other" >&2; exit 1; }
+netns_lan 10.233.0 || { echo "the two namespaces cannot reach each other" >&2; exit 1; }
+netns_create l
 # TOPO -> sender namespace, receiver namespace, receiver address
 topo_sns() { [ "$1" = veth ] && echo a || echo l; }
 topo_rns() { [ "$1" = veth ] && echo b || echo l; }

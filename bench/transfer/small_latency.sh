@@ -14,14 +14,7 @@ runs="${2:-7}"
 netns_require
 work=$(mktemp -d /tmp/pcp-lat.XXXXXX)
 netns_defer "rm -rf $work"
-netns_create a b
-netns_switch_create sw
-netns_switch_attach a eth0 sw
-netns_switch_attach b eth0 sw
-netns_addr a eth0 10.232.0.1/24
-netns_addr b eth0 10.232.0.2/24
-netns_mcast_route a eth0
-netns_mcast_route b eth0
+netns_lan 10.232.0 || { echo "the two namespaces cannot reach each other" >&2; exit 1; }
 printf 'x' >"$work/one-byte"
 times=()
 for i in $(seq 1 "$runs"); do

@@ -21,15 +21,7 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok - $*"; }
 bad() { fail=$((fail + 1)); echo "not ok - $*"; }
 
-netns_create a b
-netns_switch_create sw
-netns_switch_attach a eth0 sw
-netns_switch_attach b eth0 sw
-netns_addr a eth0 10.231.0.1/24 fd31::1/64
-netns_addr b eth0 10.231.0.2/24 fd31::2/64
-netns_mcast_route a eth0
-netns_mcast_route b eth0
-netns_reach a 10.231.0.2 2 >/dev/null || { bad "the two namespaces cannot reach each other"; exit 1; }
+netns_lan 10.231.0 fd31 || { bad "the two namespaces cannot reach each other"; exit 1; }
 
 # ---- data: one 256 MiB file and a tree of 10,000 small files
 python3 - "$work/src" <<'PY'

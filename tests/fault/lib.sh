@@ -34,15 +34,7 @@ fault_workdir() {
 # fault_lan — namespaces a (10.232.0.1, fd32::1) and b (10.232.0.2, fd32::2) on switch sw,
 # multicast routed out of eth0 so mDNS works as on a real LAN.
 fault_lan() {
-  netns_create a b
-  netns_switch_create sw
-  netns_switch_attach a eth0 sw
-  netns_switch_attach b eth0 sw
-  netns_addr a eth0 10.232.0.1/24 fd32::1/64
-  netns_addr b eth0 10.232.0.2/24 fd32::2/64
-  netns_mcast_route a eth0
-  netns_mcast_route b eth0
-  netns_reach a 10.232.0.2 2 >/dev/null || { bad "the two namespaces cannot reach each other"; exit 1; }
+  netns_lan 10.232.0 fd32 || { bad "the two namespaces cannot reach each other"; exit 1; }
 }
 
 # fault_rate NS on|off [MBYTES] — police NS's TCP egress on eth0 to MBYTES MB/s (default 8),

@@ -253,6 +253,19 @@ netns_mcast_route() {
     ip -n "$ns" -6 route replace ff00::/8 dev "$2" table local metric 100
 }
 
+# netns_lan V4_PREFIX [V6_PREFIX] — the usual two-host LAN: namespaces a (V4_PREFIX.1/24,
+# V6_PREFIX::1/64) and b (.2, ::2) on switch sw, multicast routed out of eth0 so mDNS works as on
+# a real LAN; returns 1 (after a bounded ping) when a cannot reach b. E.g. `netns_lan 10.232.0 fd32`.
+netns_lan() {
+  local v4="$1" v6="${2:-}" a6=() b6=()
+  [ -n "$v6" ] && { a6=("$v6::1/64"); b6=("$v6::2/64"); }
+  netns_create a b && netns_switch_create sw &&
+    netns_switch_attach a eth0 sw && netns_switch_attach b eth0 sw &&
+    netns_addr a eth0 "$v4.1/24" "${a6[@]}" && netns_addr b eth0 "$v4.2/24" "${b6[@]}" &&
+    netns_mcast_route a eth0 && netns_mcast_route b eth0 || return 1
+  netns_reach a "$v4.2" 2 >/dev/null
+}
+
 # netns_mcast6_loop NAME — IPv6 multicast for a lo-only namespace: a veth pair mc0/mc1 that
 # stays inside NAME (mc0 gets fe80::1/64 and the ff00::/8 route); IP_MULTICAST_LOOP then
 # delivers mDNS over IPv6 locally. Nothing leaves the namespace.
